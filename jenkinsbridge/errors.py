@@ -1,0 +1,285 @@
+"""The one exception tree of jenkinsbridge.
+
+Every error the library raises derives from :class:`JenkinsbridgeError`. Each class
+carries the data a caller needs (job name, HTTP status, exit status, stderr) and the
+exit code the command line returns for it: 2 for bad input or usage, 1 for an
+operation that failed. Errors from outside libraries are translated at the boundary
+with :func:`from_http_error`, :func:`from_jenkins_error` and :func:`from_docker_error`,
+always ``raise ... from e`` so the cause stays in the traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "BadRequestError",
+    "ConflictError",
+    "CredentialsMissingError",
+    "DeployError",
+    "DockerOperationError",
+    "ImageBuildError",
+    "JenkinsApiError",
+    "JenkinsAuthError",
+    "JenkinsServerError",
+    "JenkinsbridgeError",
+    "LockHeldError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PluginsMissingError",
+    "Problem",
+    "RegistryError",
+    "RenderError",
+    "SpecError",
+    "StageFailedError",
+    "UsageError",
+    "from_docker_error",
+    "from_http_error",
+    "from_jenkins_error",
+]
+
+
+class JenkinsbridgeError(Exception):
+    """Root of every error jenkinsbridge raises. ``exit_code`` is what the CLI returns."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# --- bad input (exit 2) -------------------------------------------------------------
+
+
+class UsageError(JenkinsbridgeError):
+    """The command line or an argument is wrong."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in a spec, located to file, line and column (1-based)."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class SpecError(JenkinsbridgeError):
+    """A spec is invalid. Carries every problem found in the run, sorted by place."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        first = str(self.problems[0]) if self.problems else "invalid spec"
+        more = len(self.problems) - 1
+        super().__init__(first if more == 0 else f"{first} (and {more} more)")
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+# --- operations that failed (exit 1) -----------------------------------------------------
+
+
+class RenderError(JenkinsbridgeError):
+    """A template could not be rendered (a bug in a template, not in the spec)."""
+
+
+class JenkinsApiError(JenkinsbridgeError):
+    """Jenkins answered with an error. ``status`` is the HTTP status, when there was one."""
+
+    def __init__(self, message: str, *, status: int | None = None, url: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.url = url
+
+
+class JenkinsAuthError(JenkinsApiError):
+    """401: the user or API token is wrong."""
+
+
+class PermissionDeniedError(JenkinsApiError):
+    """403: the user lacks a permission (named in ``permission`` when Jenkins says)."""
+
+    def __init__(
+        self, message: str, *, status: int | None = 403, url: str | None = None,
+        permission: str | None = None,
+    ) -> None:
+        super().__init__(message, status=status, url=url)
+        self.permission = permission
+
+
+class NotFoundError(JenkinsApiError):
+    """404: the item does not exist."""
+
+
+class BadRequestError(JenkinsApiError):
+    """400: Jenkins refused the request (on create: the item exists or the name is bad)."""
+
+
+class ConflictError(JenkinsApiError):
+    """409: the item exists already or was changed concurrently."""
+
+
+class JenkinsServerError(JenkinsApiError):
+    """5xx: Jenkins failed; ``message`` carries what Jenkins said."""
+
+
+class PluginsMissingError(JenkinsbridgeError):
+    """Rendered jobs need plugins the controller does not have (name -> wanted version)."""
+
+    def __init__(self, missing: dict[str, str]) -> None:
+        self.missing = dict(sorted(missing.items()))
+        listing = ", ".join(f"{k}{'@' + v if v else ''}" for k, v in self.missing.items())
+        super().__init__(f"Jenkins lacks plugins the jobs need: {listing}")
+
+
+class CredentialsMissingError(JenkinsbridgeError):
+    """Credentials IDs the spec names do not exist on the controller."""
+
+    def __init__(self, missing: list[tuple[str, str]]) -> None:
+        self.missing = sorted(missing)
+        listing = ", ".join(f"{cid} (for {where})" for cid, where in self.missing)
+        super().__init__(f"credentials not found on Jenkins: {listing}")
+
+
+class DockerOperationError(JenkinsbridgeError):
+    """The Docker engine refused or failed an operation."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ImageBuildError(DockerOperationError):
+    """An image build failed at ``step`` with the builder's ``detail``."""
+
+    def __init__(self, message: str, *, step: str | None = None, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.step = step
+        self.detail = detail
+
+
+class RegistryError(JenkinsbridgeError):
+    """The registry refused a login, a push or a pull, or could not be reached."""
+
+
+class DeployError(JenkinsbridgeError):
+    """A rollout failed; the old version keeps serving."""
+
+
+class LockHeldError(DeployError):
+    """Another deploy of the same app and environment holds the lock."""
+
+    def __init__(self, message: str, *, holder: str) -> None:
+        super().__init__(message)
+        self.holder = holder
+
+
+class StageFailedError(JenkinsbridgeError):
+    """A pipeline stage run locally failed with ``exit_status``."""
+
+    def __init__(self, stage: str, exit_status: int, stderr: str = "") -> None:
+        super().__init__(f"stage {stage!r} failed with exit status {exit_status}")
+        self.stage = stage
+        self.exit_status = exit_status
+        self.stderr = stderr
+
+
+# --- translation of outside errors --------------------------------------------------------
+
+_HTTP_CLASSES: dict[int, type[JenkinsApiError]] = {
+    400: BadRequestError,
+    401: JenkinsAuthError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+}
+
+
+def from_http_error(
+    status: int, url: str, body: str = "", *, action: str = "request"
+) -> JenkinsApiError:
+    """Build the precise error for an HTTP answer from Jenkins."""
+    detail = _jenkins_message(body)
+    if status == 401:
+        msg = f"{action} {url}: 401 Unauthorized: the user or API token is wrong"
+    elif status == 403:
+        perm = _permission_from(body)
+        need = f"missing permission {perm}" if perm else "missing permission"
+        msg = f"{action} {url}: 403 Forbidden: {need}"
+        return PermissionDeniedError(msg, status=status, url=url, permission=perm)
+    elif status == 404:
+        msg = f"{action} {url}: 404 Not Found"
+    else:
+        msg = f"{action} {url}: HTTP {status}" + (f": {detail}" if detail else "")
+    cls = _HTTP_CLASSES.get(status, JenkinsServerError if status >= 500 else JenkinsApiError)
+    return cls(msg, status=status, url=url)
+
+
+def _permission_from(body: str) -> str | None:
+    # Jenkins: "<user> is missing the Job/Configure permission"
+    marker = "is missing the "
+    i = body.find(marker)
+    if i < 0:
+        return None
+    rest = body[i + len(marker):]
+    j = rest.find(" permission")
+    return rest[:j].strip() if j > 0 else None
+
+
+def _jenkins_message(body: str) -> str:
+    """The first meaningful line of a Jenkins error page, without markup."""
+    import re
+
+    text = re.sub(r"<[^>]+>", " ", body)
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line and not line.lower().startswith(("<!doctype", "error 5", "jenkins")):
+            return line[:300]
+    return ""
+
+
+def from_jenkins_error(exc: BaseException, *, action: str = "request") -> JenkinsbridgeError:
+    """Map a python-jenkins or requests exception to the project's tree."""
+    response: Any = getattr(exc, "response", None)
+    if response is not None and getattr(response, "status_code", None) is not None:
+        return from_http_error(
+            int(response.status_code), str(getattr(response, "url", "")),
+            str(getattr(response, "text", "")), action=action,
+        )
+    name = type(exc).__name__
+    if name == "NotFoundException":
+        return NotFoundError(f"{action}: {exc}", status=404)
+    if name == "EmptyResponseException":
+        return JenkinsServerError(f"{action}: Jenkins returned an empty response")
+    if name in {"ConnectionError", "Timeout", "ConnectTimeout", "ReadTimeout"}:
+        return JenkinsApiError(f"{action}: cannot reach Jenkins: {exc}")
+    return JenkinsApiError(f"{action}: {exc}")
+
+
+def from_docker_error(exc: BaseException, *, action: str = "docker") -> DockerOperationError:
+    """Map a docker SDK exception to the project's tree."""
+    explanation = getattr(exc, "explanation", None)
+    response: Any = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None)
+    text = explanation if explanation else str(exc)
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    if type(exc).__name__ == "DockerException" and "Connection" in str(exc):
+        text = f"cannot reach the Docker engine (DOCKER_HOST?): {exc}"
+    return DockerOperationError(f"{action}: {text}", status=status)

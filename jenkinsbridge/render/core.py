@@ -1,0 +1,158 @@
+"""Render a spec into Jenkins files: a Jenkinsfile and config.xml per job, a config.xml
+per folder. Pure functions of the spec: the same spec gives byte-identical files."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError
+
+from jenkinsbridge.errors import RenderError
+from jenkinsbridge.render.environment import environment, templates_dir
+from jenkinsbridge.render.languages import language_defaults
+from jenkinsbridge.spec.graph import stage_waves
+from jenkinsbridge.spec.loader import Spec
+from jenkinsbridge.spec.models import Job
+
+__all__ = [
+    "MANAGED_MARKER",
+    "RenderResult",
+    "RenderedFolder",
+    "RenderedJob",
+    "job_context",
+    "render_folder",
+    "render_job",
+    "render_spec",
+    "write_rendered",
+]
+
+log = logging.getLogger(__name__)
+
+MANAGED_MARKER = "Managed by jenkinsbridge: edit the spec, not this job."
+
+# job type -> config.xml template
+_JOB_XML = {
+    "pipeline": "xml/pipeline-job.xml.j2",
+    "multibranch": "xml/multibranch-job.xml.j2",
+}
+
+
+@dataclass(frozen=True)
+class RenderedJob:
+    job: Job
+    path: str
+    jenkinsfile: str
+    config_xml: str
+
+
+@dataclass(frozen=True)
+class RenderedFolder:
+    path: str
+    config_xml: str
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    folders: tuple[RenderedFolder, ...]
+    jobs: tuple[RenderedJob, ...]
+
+    def files(self) -> dict[str, str]:
+        """Relative path -> content, in a stable order."""
+        out: dict[str, str] = {}
+        for f in self.folders:
+            out[f"{f.path}/config.xml"] = f.config_xml
+        for j in self.jobs:
+            out[f"{j.path}/config.xml"] = j.config_xml
+            out[f"{j.path}/Jenkinsfile"] = j.jenkinsfile
+        return out
+
+
+def _template_for(language: str, name: str, fallback: str) -> str:
+    own = f"languages/{language}/{name}"
+    return own if (templates_dir() / own).is_file() else fallback
+
+
+def job_context(job: Job) -> dict[str, Any]:
+    """Everything the templates see for one job: the job plus resolved defaults."""
+    lang = language_defaults(job.language)
+    stages = list(job.stages) if job.stages is not None else list(lang.stages)
+    description = f"{job.description}\n\n{MANAGED_MARKER}" if job.description else MANAGED_MARKER
+    return {
+        "job": job,
+        "lang": lang,
+        "label": job.agent.label or lang.label,
+        "tool_version": job.version or lang.version,
+        "stages": stages,
+        "waves": stage_waves(stages),
+        "artifacts": job.artifacts if job.artifacts is not None else lang.artifacts,
+        "keep": job.keep,
+        "notify_when": sorted(set(job.notify.when)) if (job.notify.email or job.notify.dingtalk) else [],
+        "marker": MANAGED_MARKER,
+        "description": description,
+    }
+
+
+def _render(template: str, context: dict[str, Any], what: str) -> str:
+    try:
+        return environment().get_template(template).render(context)
+    except RenderError:
+        raise
+    except TemplateError as e:
+        raise RenderError(f"rendering {what} with {template}: {e}") from e
+
+
+def render_job(job: Job) -> RenderedJob:
+    ctx = job_context(job)
+    jenkinsfile = _render(
+        _template_for(job.language, "Jenkinsfile.j2", "pipeline/Jenkinsfile.j2"), ctx, job.full_name
+    )
+    xml = _render(_JOB_XML[job.type], {**ctx, "script": jenkinsfile}, job.full_name)
+    return RenderedJob(job=job, path=job.full_name, jenkinsfile=jenkinsfile, config_xml=xml)
+
+
+def render_folder(path: str) -> RenderedFolder:
+    xml = _render("xml/folder.xml.j2", {"description": MANAGED_MARKER, "path": path}, path)
+    return RenderedFolder(path=path, config_xml=xml)
+
+
+def render_spec(spec: Spec) -> RenderResult:
+    folders = tuple(render_folder(p) for p in spec.folders())
+    jobs = tuple(render_job(j) for j in sorted(spec.jobs, key=lambda j: j.full_name))
+    return RenderResult(folders=folders, jobs=jobs)
+
+
+def write_rendered(result: RenderResult, out: Path) -> list[Path]:
+    """Write every file under ``out``; each file atomically, unchanged files untouched."""
+    written: list[Path] = []
+    for rel, text in result.files().items():
+        target = out / rel
+        data = text.encode("utf-8")
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        _atomic_write(target, data)
+        written.append(target)
+    log.debug("wrote %d of %d files under %s", len(written), len(result.files()), out)
+    return written
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".jb-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def iter_paths(result: RenderResult) -> Iterable[str]:
+    return result.files().keys()

@@ -1,0 +1,359 @@
+"""Checks for the string fields of a spec: each returns nothing or raises ValueError
+with one message of the form "what is wrong; what is allowed"."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "IMAGE_TAG_FIELDS",
+    "check_control_chars",
+    "check_credentials_id",
+    "check_cron",
+    "check_docker_endpoint",
+    "check_email",
+    "check_folder_path",
+    "check_git_url",
+    "check_image_reference",
+    "check_item_name",
+    "check_label_expression",
+    "check_registry",
+    "check_repository",
+    "check_tag_template",
+    "expand_tag",
+    "sanitize_tag",
+]
+
+# --- OCI / distribution reference grammar ---------------------------------------------
+_ALNUM = r"[a-z0-9]+"
+_SEP = r"(?:[._]|__|[-]+)"
+_PATH_COMPONENT = rf"{_ALNUM}(?:{_SEP}{_ALNUM})*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_IPV6 = r"\[(?:[a-fA-F0-9:]+)\]"
+_DOMAIN_NAME = rf"{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*"
+_HOST = rf"(?:{_DOMAIN_NAME}|{_IPV6})"
+_DOMAIN = rf"{_HOST}(?::[0-9]+)?"
+_TAG = r"[\w][\w.-]{0,127}"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}"
+_NAME = rf"(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
+
+REFERENCE_RE = re.compile(rf"^({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?$")
+_REGISTRY_RE = re.compile(rf"^{_DOMAIN}$")
+_REPOSITORY_RE = re.compile(rf"^{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*$")
+_TAG_RE = re.compile(rf"^{_TAG}$")
+
+
+def check_image_reference(value: str) -> None:
+    """An image reference as Docker reads it: [registry[:port]/]path[:tag][@digest]."""
+    if len(value) > 255 + 128 + 80:
+        raise ValueError("image reference is too long; at most 255 characters of name")
+    m = REFERENCE_RE.match(value)
+    if not m:
+        raise ValueError(
+            f"{value!r} is not an image reference; expected [registry[:port]/]name[:tag][@digest] "
+            "with a lowercase name such as registry.example.com:5000/acme/app:1.2"
+        )
+    if len(m.group(1)) > 255:
+        raise ValueError("image name is longer than 255 characters; shorten the repository")
+
+
+def check_registry(value: str) -> None:
+    if "://" in value:
+        raise ValueError(
+            f"{value!r} has a scheme; give host[:port] only, e.g. registry.example.com:5000"
+        )
+    if not _REGISTRY_RE.match(value):
+        raise ValueError(f"{value!r} is not a registry host; expected host[:port]")
+
+
+def check_repository(value: str) -> None:
+    if not _REPOSITORY_RE.match(value):
+        raise ValueError(
+            f"{value!r} is not a repository name; use lowercase path components "
+            "separated by '/', e.g. acme/shop-api"
+        )
+    if len(value) > 255:
+        raise ValueError("repository name is longer than 255 characters")
+
+
+# --- tags with placeholders ---------------------------------------------------------
+TAG_PLACEHOLDERS = ("commit", "short_commit", "build", "branch", "version")
+_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+_SAMPLE = {
+    "commit": "0123456789abcdef0123456789abcdef01234567",
+    "short_commit": "0123456",
+    "build": "42",
+    "branch": "main",
+    "version": "1.0.0",
+}
+IMAGE_TAG_FIELDS = TAG_PLACEHOLDERS
+
+
+def sanitize_tag(value: str) -> str:
+    """Make any string (a branch name) a valid tag: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}."""
+    out = re.sub(r"[^A-Za-z0-9_.-]+", "-", value)
+    out = re.sub(r"^[.-]+", "", out)
+    return (out or "untagged")[:128]
+
+
+def expand_tag(template: str, values: dict[str, str]) -> str:
+    """Fill a tag template; values are sanitised so the result is a valid tag."""
+
+    def sub(m: re.Match[str]) -> str:
+        key = m.group(1)
+        if key not in values:
+            raise ValueError(f"no value for placeholder {{{key}}}")
+        return sanitize_tag(values[key])
+
+    tag = _PLACEHOLDER_RE.sub(sub, template)
+    if not _TAG_RE.match(tag):
+        raise ValueError(f"tag {tag!r} is not valid; tags are [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}")
+    return tag
+
+
+def check_tag_template(value: str) -> None:
+    for key in _PLACEHOLDER_RE.findall(value):
+        if key not in TAG_PLACEHOLDERS:
+            allowed = ", ".join("{" + p + "}" for p in TAG_PLACEHOLDERS)
+            raise ValueError(f"unknown placeholder {{{key}}}; allowed: {allowed}")
+    sample = _PLACEHOLDER_RE.sub(lambda m: _SAMPLE[m.group(1)], value)
+    if "{" in sample or "}" in sample or not _TAG_RE.match(sample):
+        raise ValueError(
+            f"{value!r} is not a valid tag; tags are letters, digits, '_', '.', '-' "
+            "(not first), at most 128, with placeholders like {commit} or {build}"
+        )
+
+
+# --- Jenkins cron (TimerTrigger / SCMTrigger spec) ---------------------------------------
+_CRON_ALIASES = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
+_CRON_FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31),
+                ("month", 1, 12), ("day of week", 0, 7))
+_CRON_ITEM = re.compile(
+    r"^(?:(?P<star>\*)|(?P<h>H)(?:\((?P<hlo>\d+)-(?P<hhi>\d+)\))?|(?P<lo>\d+)(?:-(?P<hi>\d+))?)"
+    r"(?:/(?P<step>\d+))?$"
+)
+
+
+def check_cron(value: str) -> None:
+    """Jenkins cron: one or more lines of five fields (with H) or @aliases; # comments."""
+    lines = [ln.strip() for ln in value.splitlines()]
+    entries = [ln for ln in lines if ln and not ln.startswith("#")]
+    if not entries:
+        raise ValueError("empty schedule; expected five fields like 'H/15 * * * *' or '@daily'")
+    for entry in entries:
+        _check_cron_line(entry)
+
+
+def _check_cron_line(line: str) -> None:
+    if line.startswith("@"):
+        if line not in _CRON_ALIASES:
+            raise ValueError(f"unknown alias {line!r}; allowed: {', '.join(sorted(_CRON_ALIASES))}")
+        return
+    fields = line.split()
+    if len(fields) != 5:
+        raise ValueError(
+            f"{line!r} has {len(fields)} fields; a schedule has 5 "
+            "(minute hour day-of-month month day-of-week), e.g. 'H/15 * * * *'"
+        )
+    for text, (fname, lo, hi) in zip(fields, _CRON_FIELDS, strict=True):
+        for item in text.split(","):
+            m = _CRON_ITEM.match(item)
+            if not m:
+                raise ValueError(
+                    f"{fname} {item!r} is not valid; use *, H, H(a-b), n, a-b, with optional /step"
+                )
+            nums = [int(x) for x in (m["lo"], m["hi"], m["hlo"], m["hhi"]) if x is not None]
+            for n in nums:
+                if not lo <= n <= hi:
+                    raise ValueError(f"{fname} {n} is out of range; allowed {lo}-{hi}")
+            if m["hi"] is not None and int(m["hi"]) < int(m["lo"]):
+                raise ValueError(f"{fname} range {item!r} runs backwards")
+            if m["step"] is not None and int(m["step"]) == 0:
+                raise ValueError(f"{fname} step 0 in {item!r}; a step is at least 1")
+
+
+# --- git URLs -----------------------------------------------------------------------------
+_SCP_RE = re.compile(r"^(?:[A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+:(?!//)[^\s]+$")
+_URL_RE = re.compile(r"^(https?|ssh|git|file)://(?:([^@/\s]+)@)?([^/\s:]+|\[[0-9a-fA-F:]+\])"
+                     r"(?::(\d+))?(/[^\s]*)?$")
+
+
+def check_git_url(value: str) -> None:
+    m = _URL_RE.match(value)
+    if m:
+        scheme, userinfo, _host, _port, path = m.groups()
+        if userinfo and ":" in userinfo and scheme != "ssh":
+            raise ValueError(
+                "URL carries a password; put it in a Jenkins credential and name its ID "
+                "in source.credentials"
+            )
+        if not path or path == "/":
+            raise ValueError(f"{value!r} has no repository path; e.g. https://host/org/repo.git")
+        return
+    if _SCP_RE.match(value) and "://" not in value:
+        return
+    raise ValueError(
+        f"{value!r} is not a git URL; use https://host/org/repo.git, ssh://git@host/org/repo.git "
+        "or git@host:org/repo.git"
+    )
+
+
+# --- Jenkins names --------------------------------------------------------------------------
+_UNSAFE_NAME_CHARS = set("?*/\\%!@#$^&|<>[]:;\"'")
+
+
+def check_item_name(value: str) -> None:
+    """A Jenkins item name (job or folder): Jenkins.checkGoodName rules."""
+    if not value.strip():
+        raise ValueError("empty name; a Jenkins item needs a name")
+    if value in {".", ".."}:
+        raise ValueError(f"{value!r} is not a valid name")
+    bad = sorted({c for c in value if c in _UNSAFE_NAME_CHARS or ord(c) < 32})
+    if bad:
+        shown = " ".join(repr(c) for c in bad)
+        raise ValueError(f"name {value!r} contains {shown}; Jenkins names exclude ?*/\\%!@#$^&|<>[]:;")
+    if value != value.strip():
+        raise ValueError(f"name {value!r} has leading or trailing spaces")
+    if len(value) > 255:
+        raise ValueError("name is longer than 255 characters")
+
+
+def check_folder_path(value: str) -> None:
+    """A folder path: item names joined by '/', e.g. shop or shop/backend."""
+    if value.startswith("/") or value.endswith("/") or "//" in value:
+        raise ValueError(f"folder path {value!r} has an empty segment; use names joined by '/'")
+    for part in value.split("/"):
+        try:
+            check_item_name(part)
+        except ValueError as e:
+            raise ValueError(f"folder segment {part!r}: {e}") from None
+
+
+# --- credentials IDs --------------------------------------------------------------------------
+_CRED_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_SECRET_PREFIXES = ("ghp_", "gho_", "ghs_", "github_pat_", "glpat-", "xox", "AKIA", "sk-", "-----BEGIN")
+
+
+def check_credentials_id(value: str) -> None:
+    """A Jenkins credentials ID, and not a secret value pasted in its place."""
+    if value.startswith(_SECRET_PREFIXES) or "-----BEGIN" in value:
+        raise ValueError(
+            "this looks like a secret value, not a credentials ID; store it in Jenkins and "
+            "give the credential's ID (e.g. registry-creds)"
+        )
+    if "://" in value or ("@" in value and ":" in value):
+        raise ValueError(
+            "this looks like a URL or user:password, not a credentials ID; give the ID of a "
+            "Jenkins credential (letters, digits, '.', '_', '-')"
+        )
+    if not _CRED_ID_RE.match(value):
+        raise ValueError(
+            f"{value!r} is not a credentials ID; use letters, digits, '.', '_', '-' "
+            "(at most 128), e.g. git-creds"
+        )
+    if len(value) >= 32 and _looks_random(value):
+        raise ValueError(
+            "this looks like a token or password, not a credentials ID; store it in Jenkins "
+            "and give the credential's ID"
+        )
+
+
+def _looks_random(value: str) -> bool:
+    """A long run without word separators mixing digits and letters is a token, not an ID."""
+    longest = max((len(p) for p in re.split(r"[._-]", value)), default=0)
+    has_digit = any(c.isdigit() for c in value)
+    has_alpha = any(c.isalpha() for c in value)
+    return longest >= 24 and has_digit and has_alpha
+
+
+# --- label expressions -----------------------------------------------------------------------
+_LABEL_TOKEN = re.compile(r"\s*(?:(\|\||&&|->|<->|!|\(|\))|\"((?:[^\"\\]|\\.)*)\"|([^\s&|!()<>\"-][^\s&|!()<>\"]*))")
+
+
+def check_label_expression(value: str) -> None:
+    """A Jenkins label expression: atoms joined by && || -> <->, with ! and parentheses."""
+    tokens: list[str] = []
+    pos = 0
+    text = value.strip()
+    if not text:
+        raise ValueError("empty label expression; give a label such as linux or 'docker && java'")
+    while pos < len(text):
+        m = _LABEL_TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            rest = text[pos:].strip()
+            raise ValueError(f"unexpected {rest[:10]!r} in label expression {value!r}")
+        tokens.append(m.group(1) or "ATOM")
+        pos = m.end()
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+    _LabelParser(tokens, value).parse()
+
+
+class _LabelParser:
+    _BINARY = ("<->", "->", "||", "&&")
+
+    def __init__(self, tokens: list[str], source: str) -> None:
+        self.tokens = tokens
+        self.i = 0
+        self.source = source
+
+    def parse(self) -> None:
+        self._expr(0)
+        if self.i != len(self.tokens):
+            raise ValueError(f"unexpected {self.tokens[self.i]!r} in label expression {self.source!r}")
+
+    def _expr(self, level: int) -> None:
+        if level == len(self._BINARY):
+            self._unary()
+            return
+        self._expr(level + 1)
+        while self.i < len(self.tokens) and self.tokens[self.i] == self._BINARY[level]:
+            self.i += 1
+            self._expr(level + 1)
+
+    def _unary(self) -> None:
+        if self.i >= len(self.tokens):
+            raise ValueError(f"label expression {self.source!r} ends too early; expected a label")
+        tok = self.tokens[self.i]
+        if tok == "!":
+            self.i += 1
+            self._unary()
+        elif tok == "(":
+            self.i += 1
+            self._expr(0)
+            if self.i >= len(self.tokens) or self.tokens[self.i] != ")":
+                raise ValueError(f"unclosed '(' in label expression {self.source!r}")
+            self.i += 1
+        elif tok == "ATOM":
+            self.i += 1
+        else:
+            raise ValueError(f"unexpected {tok!r} in label expression {self.source!r}; expected a label")
+
+
+# --- misc -----------------------------------------------------------------------------------
+_EMAIL_RE = re.compile(r"^[^@\s,;<>\"']+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+_DOCKER_ENDPOINT_RE = re.compile(r"^(?:unix://\S+|tcp://[A-Za-z0-9.\-\[\]:]+:\d+|ssh://\S+)$")
+
+
+def check_email(value: str) -> None:
+    if not _EMAIL_RE.match(value):
+        raise ValueError(f"{value!r} is not an email address; e.g. team@example.com")
+
+
+def check_docker_endpoint(value: str) -> None:
+    if not _DOCKER_ENDPOINT_RE.match(value):
+        raise ValueError(
+            f"{value!r} is not a Docker endpoint; use tcp://host:2376, ssh://user@host "
+            "or unix:///var/run/docker.sock"
+        )
+
+
+def check_control_chars(value: str, *, multiline: bool = False) -> None:
+    """Refuse control characters (XML 1.0 cannot carry them); newlines where allowed."""
+    for ch in value:
+        o = ord(ch)
+        if (o < 32 and not (multiline and ch in "\n\t")) or o == 0x7F or 0xFFFE <= o <= 0xFFFF:
+            what = "a newline" if ch in "\r\n" else f"control character U+{o:04X}"
+            raise ValueError(f"contains {what}; this field takes one line of printable text")
+        if 0xD800 <= o <= 0xDFFF:
+            raise ValueError("contains an unpaired surrogate; text must be valid Unicode")

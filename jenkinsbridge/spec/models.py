@@ -1,0 +1,300 @@
+"""The typed spec model: every field of a jenkinsbridge.yaml job.
+
+Secrets never appear here: every secret is a Jenkins credentials ID (:data:`CredId`).
+String fields refuse control characters, so what we render into XML and Groovy is
+always representable.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    create_model,
+    field_validator,
+    model_validator,
+)
+
+from jenkinsbridge.spec import checks
+
+__all__ = [
+    "LANGUAGES",
+    "Agent",
+    "BlueGreen",
+    "CredId",
+    "Deploy",
+    "Health",
+    "Image",
+    "Job",
+    "JobDefaults",
+    "Keep",
+    "Notify",
+    "Parameter",
+    "Resources",
+    "Rolling",
+    "Source",
+    "SpecDocument",
+    "Stage",
+    "Triggers",
+]
+
+LANGUAGES = ("java-maven", "java-gradle", "node", "php", "python", "go", "cpp")
+Language = Literal["java-maven", "java-gradle", "node", "php", "python", "go", "cpp"]
+
+
+def _line(value: str) -> str:
+    checks.check_control_chars(value)
+    return value
+
+
+def _lines(value: str) -> str:
+    checks.check_control_chars(value, multiline=True)
+    return value
+
+
+def _nonempty(value: str) -> str:
+    if not value.strip():
+        raise ValueError("empty value; give some text")
+    return value
+
+
+def _use(check: Any) -> Any:
+    def run(value: str) -> str:
+        checks.check_control_chars(value)
+        check(value)
+        return value
+
+    return AfterValidator(run)
+
+
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _env_name(value: str) -> str:
+    if not _ENV_NAME.match(value):
+        raise ValueError(f"{value!r} is not a variable name; use letters, digits and '_'")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_line)]
+NonEmpty = Annotated[str, AfterValidator(_line), AfterValidator(_nonempty)]
+MultiText = Annotated[str, AfterValidator(_lines), AfterValidator(_nonempty)]
+CredId = Annotated[str, _use(checks.check_credentials_id)]
+Cron = Annotated[str, AfterValidator(_lines), AfterValidator(checks.check_cron)]
+GitUrl = Annotated[str, _use(checks.check_git_url)]
+LabelExpr = Annotated[str, _use(checks.check_label_expression)]
+FolderPath = Annotated[str, _use(checks.check_folder_path)]
+ItemName = Annotated[str, _use(checks.check_item_name)]
+Registry = Annotated[str, _use(checks.check_registry)]
+Repository = Annotated[str, _use(checks.check_repository)]
+TagTemplate = Annotated[str, _use(checks.check_tag_template)]
+ImageRef = Annotated[str, _use(checks.check_image_reference)]
+Email = Annotated[str, _use(checks.check_email)]
+DockerEndpoint = Annotated[str, _use(checks.check_docker_endpoint)]
+EnvName = Annotated[str, AfterValidator(_env_name)]
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Source(_Model):
+    url: GitUrl = Field(description="Repository URL: https://, ssh:// or git@host:org/repo.git")
+    branch: NonEmpty = Field("main", description="Branch to build (a pattern for multibranch)")
+    credentials: CredId | None = Field(None, description="Jenkins credentials ID for checkout")
+    provider: Literal["github", "gitlab", "git"] = "git"
+
+    @field_validator("branch")
+    @classmethod
+    def _branch(cls, v: str) -> str:
+        if any(c in v for c in " ~^:?[\\") or ".." in v or v.endswith((".lock", "/")):
+            raise ValueError(f"{v!r} is not a git branch name")
+        return v
+
+
+class Triggers(_Model):
+    push: bool = Field(False, description="Build on push (GitHub or GitLab webhook)")
+    poll: Cron | None = Field(None, description="SCM polling schedule, Jenkins cron syntax")
+    cron: Cron | None = Field(None, description="Periodic build schedule, Jenkins cron syntax")
+
+
+class Agent(_Model):
+    label: LabelExpr | None = Field(
+        None, description="Label expression the build binds to; the language's when unset")
+    image: ImageRef | None = Field(None, description="Agent image for `jenkinsbridge run`")
+
+
+class Stage(_Model):
+    name: NonEmpty
+    run: MultiText = Field(description="Shell commands of the stage")
+    junit: Text | None = Field(None, description="JUnit XML report glob")
+    archive: Text | None = Field(None, description="Artifacts glob archived after the stage")
+    needs: list[NonEmpty] = Field(default_factory=list, description="Stages that must finish first")
+
+
+class Parameter(_Model):
+    name: EnvName
+    type: Literal["string", "text", "boolean", "choice", "password"] = "string"
+    default: Any = Field(None, description="Text, or true/false for a boolean parameter")
+    choices: list[Text] = Field(default_factory=list)
+    description: Text = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Parameter:
+        if self.type == "choice" and not self.choices:
+            raise ValueError("a choice parameter needs choices")
+        if self.type != "choice" and self.choices:
+            raise ValueError("choices only go with type: choice")
+        if self.type == "boolean" and self.default is not None and not isinstance(self.default, bool):
+            raise ValueError("a boolean parameter's default is true or false")
+        if self.type == "password" and self.default not in (None, ""):
+            raise ValueError("a password parameter cannot have a default; secrets are not rendered")
+        if self.default is not None and not isinstance(self.default, str | bool):
+            raise ValueError(f"default {self.default!r} is not text; quote it: \"{self.default}\"")
+        if isinstance(self.default, str):
+            checks.check_control_chars(self.default, multiline=self.type == "text")
+        return self
+
+
+class Image(_Model):
+    registry: Registry = Field(description="Registry host[:port]")
+    repository: Repository = Field(description="Repository path, e.g. acme/shop-api")
+    dockerfile: Text = "Dockerfile"
+    context: Text = "."
+    tags: list[TagTemplate] = Field(
+        default_factory=lambda: ["{short_commit}", "{build}"], min_length=1,
+        description="Tag templates: {commit} {short_commit} {build} {branch} {version} or text",
+    )
+    credentials: CredId | None = Field(None, description="Jenkins credentials ID for the registry")
+    ca: Text | None = Field(None, description="Path to the registry's CA certificate")
+    build_args: dict[EnvName, Text] = Field(default_factory=dict)
+    target: Text | None = None
+    insecure: bool = Field(False, description="Allow plain HTTP to a registry off loopback")
+
+
+class Health(_Model):
+    path: Text = Field("/", pattern=r"^/")
+    timeout: int = Field(60, ge=1, le=3600, description="Seconds to wait for healthy")
+    interval: int = Field(2, ge=1, le=300)
+
+
+class Rolling(_Model):
+    batch: int = Field(1, ge=1)
+    delay: int = Field(5, ge=0, description="Seconds between batches")
+
+
+class BlueGreen(_Model):
+    steps: list[Annotated[int, Field(ge=0, le=100)]] = Field(default_factory=lambda: [100])
+    retire_after: int | None = Field(None, ge=0, description="Seconds before the old color stops")
+
+    @field_validator("steps")
+    @classmethod
+    def _steps(cls, v: list[int]) -> list[int]:
+        if not v or v[-1] != 100 or any(a >= b for a, b in itertools.pairwise(v)):
+            raise ValueError("steps rise strictly and end at 100, e.g. [10, 50, 100]")
+        return v
+
+
+class Resources(_Model):
+    cpus: float | None = Field(None, gt=0)
+    memory: Annotated[str, Field(pattern=r"^[0-9]+[bkmgBKMG]?$")] | None = None
+
+
+class Deploy(_Model):
+    env: ItemName = Field(description="Environment name, e.g. staging")
+    target: Literal["compose", "swarm"] = "compose"
+    endpoint: DockerEndpoint | None = Field(None, description="Docker endpoint; local when unset")
+    tls_credentials: CredId | None = None
+    strategy: Literal["standard", "rolling", "blue-green"] = "standard"
+    replicas: int = Field(1, ge=1, le=1000)
+    port: Port = Field(8080, description="The container's port")
+    publish: Port | None = Field(None, description="The host's port")
+    health: Health = Field(default_factory=Health)
+    approval: Text | None = Field(None, description="Users or groups who must approve")
+    compose_file: Text | None = Field(None, description="The user's compose template")
+    app: ItemName | None = Field(None, description="Application name; the job name when unset")
+    environment: dict[EnvName, Text] = Field(default_factory=dict)
+    resources: Resources = Field(default_factory=Resources)
+    rolling: Rolling = Field(default_factory=Rolling)
+    blue_green: BlueGreen = Field(default_factory=BlueGreen)
+
+    @model_validator(mode="after")
+    def _tls(self) -> Deploy:
+        if self.endpoint and self.endpoint.startswith("tcp://") and not self.tls_credentials:
+            raise ValueError(
+                "a tcp:// endpoint needs tls_credentials (the ID of the client certificate)"
+            )
+        return self
+
+
+Condition = Literal["success", "failure", "fixed", "unstable", "aborted", "always", "changed",
+                    "regression"]
+
+
+_DEFAULT_WHEN: tuple[Condition, ...] = ("failure", "fixed")
+
+
+class Notify(_Model):
+    email: list[Email] = Field(default_factory=list)
+    dingtalk: CredId | None = Field(None, description="Credentials ID holding the webhook URL")
+    when: list[Condition] = Field(default_factory=lambda: list(_DEFAULT_WHEN))
+
+
+class Keep(_Model):
+    builds: int | None = Field(None, ge=1)
+    days: int | None = Field(None, ge=1)
+
+
+class Job(_Model):
+    name: ItemName
+    folder: FolderPath | None = None
+    description: Annotated[str, AfterValidator(_lines)] = ""
+    language: Language
+    version: NonEmpty | None = Field(None, description="Toolchain version; the language's default")
+    type: Literal["pipeline", "multibranch"] = "pipeline"
+    jenkinsfile: Literal["inline", "scm"] = Field(
+        "inline", description="Put the rendered Jenkinsfile in config.xml, or read it from SCM")
+    script_path: Text = "Jenkinsfile"
+    source: Source
+    triggers: Triggers = Field(default_factory=Triggers)
+    agent: Agent = Field(default_factory=Agent)
+    stages: list[Stage] | None = Field(None, description="Stages; the language's when unset")
+    artifacts: Text | None = None
+    image: Image | None = None
+    deploy: list[Deploy] = Field(default_factory=list)
+    notify: Notify = Field(default_factory=Notify)
+    keep: Keep = Field(default_factory=Keep)
+    parameters: list[Parameter] = Field(default_factory=list)
+    environment: dict[EnvName, Text] = Field(default_factory=dict)
+    timeout: int = Field(60, ge=1, le=10080, description="Build timeout in minutes")
+    use_library: bool = Field(False, description="Call the jenkinsbridge shared library steps")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.folder}/{self.name}" if self.folder else self.name
+
+
+def _partial(model: type[BaseModel], name: str) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        k: (f.annotation | None, Field(None, description=f.description))  # type: ignore[operator]
+        for k, f in model.model_fields.items() if k != "name"
+    }
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
+
+
+JobDefaults = _partial(Job, "JobDefaults")
+
+
+class SpecDocument(_Model):
+    """The whole file, for the JSON Schema. Loading goes through spec.loader."""
+
+    version: Literal[1]
+    defaults: JobDefaults | None = None  # type: ignore[valid-type]
+    jobs: list[Job] = Field(min_length=1)

@@ -1,0 +1,1 @@
+"""Test support: real-service helpers shared by the test suites."""

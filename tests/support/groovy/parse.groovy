@@ -1,0 +1,25 @@
+// Parses each file given as argument (syntax and AST conversion, no class resolution)
+// and prints one line per file: OK<TAB>path, or ERR<TAB>path<TAB>line<TAB>col<TAB>message.
+import org.codehaus.groovy.control.CompilationUnit
+import org.codehaus.groovy.control.MultipleCompilationErrorsException
+import org.codehaus.groovy.control.Phases
+import org.codehaus.groovy.control.messages.SyntaxErrorMessage
+
+args.each { path ->
+    def unit = new CompilationUnit()
+    unit.addSource(new File(path))
+    try {
+        unit.compile(Phases.CONVERSION)
+        println "OK\t${path}"
+    } catch (MultipleCompilationErrorsException e) {
+        e.errorCollector.errors.each { err ->
+            if (err instanceof SyntaxErrorMessage) {
+                def c = err.cause
+                def msg = (c.message ?: '').readLines().find { it.trim() } ?: 'syntax error'
+                println "ERR\t${path}\t${c.line}\t${c.startColumn}\t${msg}"
+            } else {
+                println "ERR\t${path}\t0\t0\t${err.toString().readLines()[0]}"
+            }
+        }
+    }
+}
