@@ -1,0 +1,1 @@
+"""Configuration as code for the Jenkins controller: JCasC YAML from a spec."""
