@@ -1,0 +1,112 @@
+"""jbNotify (mail + DingTalk through httpRequest) and jbPipeline (a whole pipeline)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.integration.library.conftest import Runner
+from tests.support.library import HOSTILE, LIBRARY, run_sh, sh_events
+
+BUILD_ENV = {"JOB_NAME": "shop/api", "BUILD_NUMBER": "7", "BUILD_URL": "https://ci.test/job/shop/job/api/7/"}
+DIGEST = "registry.test:5000/acme/api@sha256:" + "ab" * 32
+
+
+def test_notify_mail_and_dingtalk(run_steps: Runner) -> None:
+    hostile_job = dict(BUILD_ENV, JOB_NAME=HOSTILE[1] + HOSTILE[6] + HOSTILE[3])
+    both, failing_hook, comma_list, bad_status, default_status = run_steps([
+        {"step": "jbNotify", "env": BUILD_ENV,
+         "args": {"email": ["team@example.com", "ops@example.com"], "dingtalk": "dingtalk-webhook",
+                  "status": "failure"}},
+        {"step": "jbNotify", "env": hostile_job, "httpFails": True,
+         "args": {"dingtalk": "hook", "status": "fixed"}},
+        {"step": "jbNotify", "env": BUILD_ENV, "args": {"email": "a@example.com, b@example.com"}},
+        {"step": "jbNotify", "env": BUILD_ENV, "args": {"email": "a@example.com", "status": "meh"}},
+        {"step": "jbNotify", "env": BUILD_ENV, "currentBuild": {"currentResult": "UNSTABLE"},
+         "args": {"email": "a@example.com"}},
+    ])
+    assert both["error"] is None
+    (mail,) = [e for e in both["events"] if e["type"] == "mail"]
+    assert mail["to"] == "team@example.com, ops@example.com"
+    assert mail["subject"] == "jenkinsbridge: shop/api #7 failure"
+    assert mail["body"] == "jenkinsbridge: shop/api #7 failure\nhttps://ci.test/job/shop/job/api/7/"
+    creds = [e["bindings"] for e in both["events"] if e["type"] == "withCredentials"]
+    assert creds == [[{"kind": "string", "credentialsId": "dingtalk-webhook", "variable": "JB_DINGTALK_WEBHOOK"}]]
+    (req,) = [e for e in both["events"] if e["type"] == "httpRequest"]
+    assert req["url"] == "https://hooks.invalid/secret-of-dingtalk-webhook"  # read from the binding
+    assert (req["httpMode"], req["contentType"], req["quiet"]) == ("POST", "APPLICATION_JSON_UTF8", True)
+    assert json.loads(req["requestBody"]) == {"msgtype": "text", "text": {"content": mail["body"]}}
+    assert not sh_events(both)  # no shell: nothing to inject into
+    assert not any("secret-of" in json.dumps(e) for e in both["events"] if e["type"] in ("echo", "mail"))
+
+    assert failing_hook["error"] is None  # a failed notification does not fail the build
+    (req,) = [e for e in failing_hook["events"] if e["type"] == "httpRequest"]
+    content = json.loads(req["requestBody"])["text"]["content"]
+    assert content.startswith("jenkinsbridge: " + hostile_job["JOB_NAME"] + " #7 fixed")
+    assert [e["message"] for e in failing_hook["events"] if e["type"] == "echo"] == [
+        "jbNotify: the DingTalk notification failed: IOException"]
+    assert not [e for e in failing_hook["events"] if e["type"] == "mail"]
+
+    (mail,) = [e for e in comma_list["events"] if e["type"] == "mail"]
+    assert mail["to"] == "a@example.com, b@example.com"
+    assert mail["subject"].endswith(" success")
+    assert bad_status["error"].startswith("jbNotify: status 'meh' is not one of success, failure")
+    (mail,) = [e for e in default_status["events"] if e["type"] == "mail"]
+    assert mail["subject"].endswith(" unstable")
+
+
+def _pipeline_args(**extra: object) -> dict[str, object]:
+    return {"language": "python", "job": "shop/api", "image": True, "credentialsId": "registry-creds",
+            "deploy": ["staging", {"env": "production", "strategy": "blue-green", "tlsCredentialsId": "prod-tls"}],
+            "email": ["team@example.com"], **extra}
+
+
+def test_pipeline_runs_defaults_image_deploys(run_steps: Runner, tmp_path: Path) -> None:
+    ok, failed, fixed, custom = run_steps([
+        {"step": "jbPipeline", "env": BUILD_ENV, "readFile": DIGEST, "args": _pipeline_args()},
+        {"step": "jbPipeline", "env": BUILD_ENV, "readFile": DIGEST, "shExit": {"lint": 1},
+         "args": _pipeline_args()},
+        {"step": "jbPipeline", "env": BUILD_ENV, "readFile": DIGEST,
+         "currentBuild": {"previousBuild": {"result": "FAILURE"}}, "args": _pipeline_args()},
+        {"step": "jbPipeline", "env": BUILD_ENV,
+         "args": {"language": "go", "label": "go && eu", "stages": [{"name": "only", "run": "make"}],
+                  "timeoutMinutes": 5}},
+    ])
+    table = json.loads((LIBRARY / "resources/io/jenkinsbridge/languages.json").read_text(encoding="utf-8"))
+    python = table["python"]
+    assert ok["error"] is None
+    stages = [e["name"] for e in ok["events"] if e["type"] == "stage"]
+    assert stages == ["Checkout", *[s["name"] for s in python["stages"]], "Image", "Deploy staging",
+                      "Deploy production"]
+    node = [e for e in ok["events"] if e["type"] == "node"]
+    assert node == [{"type": "node", "label": python["label"]}]
+    scripts = [(e["label"], e["script"]) for e in sh_events(ok)]
+    assert scripts[: len(python["stages"])] == [(s["name"], s["run"]) for s in python["stages"]]
+    junit = [e["testResults"] for e in ok["events"] if e["type"] == "junit"]
+    assert junit == [s["junit"] for s in python["stages"] if s.get("junit")]
+    deploys = [e for e in sh_events(ok) if e["label"] == "jenkinsbridge deploy"]
+    assert [d["env"]["JB_ENV"] for d in deploys] == ["staging", "production"]
+    assert all(d["env"]["JB_IMAGE"] == DIGEST and d["env"]["JB_JOB"] == "shop/api" for d in deploys)
+    assert "DOCKER_TLS_VERIFY" not in deploys[0]["env"] and deploys[1]["env"]["DOCKER_TLS_VERIFY"] == "1"
+    assert run_sh(deploys[1], tmp_path) == [["deploy", "jenkinsbridge.yaml", "--job", "shop/api", "--env",
+                                             "production", "--image", DIGEST, "--strategy", "blue-green"]]
+    assert not [e for e in ok["events"] if e["type"] == "mail"]  # success after success: quiet
+
+    assert failed["error"] == "script returned exit code 1"
+    assert failed["currentBuild"]["result"] == "FAILURE"
+    assert [e["name"] for e in failed["events"] if e["type"] == "stage"] == ["Checkout", "install", "lint"]
+    (mail,) = [e for e in failed["events"] if e["type"] == "mail"]
+    assert mail["subject"] == "jenkinsbridge: shop/api #7 failure"
+
+    (mail,) = [e for e in fixed["events"] if e["type"] == "mail"]
+    assert mail["subject"].endswith(" fixed")
+
+    assert [e["label"] for e in custom["events"] if e["type"] == "node"] == ["go && eu"]
+    assert [(e["label"], e["script"]) for e in sh_events(custom)] == [("only", "make")]
+    assert [e["time"] for e in custom["events"] if e["type"] == "timeout"] == [5]
+
+
+def test_pipeline_rejects_unknown_language(run_steps: Runner) -> None:
+    (out,) = run_steps([{"step": "jbPipeline", "env": BUILD_ENV, "args": {"language": "cobol"}}])
+    assert out["error"] == ("jbPipeline: language 'cobol' is not one of cpp, go, java-gradle, java-maven, "
+                            "node, php, python")
