@@ -19,9 +19,9 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from jenkinsbridge.errors import RenderError
-from jenkinsbridge.render.escape import groovy_string, shell_word, xml_text
+from jenkinsbridge.render.escape import casc_variable, groovy_string, shell_word, xml_text, yaml_scalar
 
-__all__ = ["GroovyCode", "ShellWord", "environment", "templates_dir"]
+__all__ = ["GroovyCode", "ShellWord", "YamlText", "environment", "templates_dir"]
 
 
 class GroovyCode(Markup):
@@ -30,6 +30,10 @@ class GroovyCode(Markup):
 
 class ShellWord(str):
     """A shell-quoted word; only valid inside a script that is then Groovy-escaped."""
+
+
+class YamlText(str):
+    """A YAML scalar, quoted, that JCasC reads back as exactly the value given."""
 
 
 def templates_dir() -> Path:
@@ -69,6 +73,25 @@ def _shell(value: Any) -> ShellWord:
     return ShellWord(shell_word(str(value)))
 
 
+def _yaml(value: Any) -> YamlText:
+    if isinstance(value, bool):
+        return YamlText("true" if value else "false")
+    if isinstance(value, int):
+        return YamlText(str(value))
+    if not isinstance(value, str):
+        raise RenderError(f"cannot render {type(value).__name__} as a YAML scalar")
+    return YamlText(yaml_scalar(value))
+
+
+def _casc_var(name: Any, default: str | None = None) -> YamlText:
+    """A JCasC variable reference ``"${NAME}"`` (resolved by JCasC from the environment or
+    a Docker secret), never a value."""
+    try:
+        return YamlText(casc_variable(str(name), default))
+    except ValueError as e:
+        raise RenderError(f"template bug: {e}") from e
+
+
 def _xml(value: Any) -> Markup:
     return Markup(xml_text(str(value)))
 
@@ -104,4 +127,6 @@ def environment() -> Environment:
     env.filters["groovy_ident"] = _groovy_ident
     env.filters["shell"] = _shell
     env.filters["xml"] = _xml
+    env.filters["yaml"] = _yaml
+    env.filters["casc_var"] = _casc_var
     return env

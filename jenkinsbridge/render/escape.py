@@ -6,11 +6,17 @@
   escapes before it lexes, so the output is plain ASCII with no raw ``\\u`` either).
 * :func:`xml_text` -- XML character data or attribute value.
 * :func:`shell_word` -- one POSIX shell word, single-quoted.
+* :func:`yaml_scalar` -- a YAML double-quoted scalar that Jenkins configuration as code
+  (JCasC) reads back unchanged: ``${`` is escaped as ``^${`` so JCasC never resolves a
+  value as a variable. :func:`casc_variable` writes such a variable on purpose.
 """
 
 from __future__ import annotations
 
-__all__ = ["groovy_string", "shell_word", "xml_text"]
+import re
+import unicodedata
+
+__all__ = ["casc_variable", "groovy_string", "shell_word", "xml_text", "yaml_scalar"]
 
 _GROOVY_SIMPLE = {
     "\\": "\\\\",
@@ -56,3 +62,39 @@ def shell_word(value: str) -> str:
     if value and all(c.isascii() and (c.isalnum() or c in "@%+=:,./-_") for c in value):
         return value
     return "'" + value.replace("'", "'\"'\"'") + "'"
+
+
+_YAML_SIMPLE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def yaml_scalar(value: str) -> str:
+    """``value`` as a double-quoted YAML scalar (quotes included) that JCasC reads back as
+    ``value``: every ``${`` becomes ``^${`` (JCasC's escape), control, format and
+    line-separator characters become escapes, so the scalar is always one line."""
+    text = value.replace("${", "^${")
+    out = ['"']
+    for ch in text:
+        simple = _YAML_SIMPLE.get(ch)
+        if simple is not None:
+            out.append(simple)
+        elif unicodedata.category(ch)[0] in "CZ" and ch != " ":
+            code = ord(ch)
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def casc_variable(name: str, default: str | None = None) -> str:
+    """A quoted JCasC variable reference ``"${NAME}"`` or ``"${NAME:-default}"``."""
+    if not _VAR_NAME.match(name):
+        raise ValueError(f"{name!r} is not a variable name")
+    if default is None:
+        return f'"${{{name}}}"'
+    if any(c in default for c in '${}"\\') or any(unicodedata.category(c)[0] == "C" for c in default):
+        raise ValueError(f"default {default!r} cannot be written inside a JCasC variable")
+    return f'"${{{name}:-{default}}}"'
