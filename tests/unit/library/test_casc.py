@@ -1,0 +1,182 @@
+"""`jenkinsbridge casc`: JCasC for a spec's credentials, the shared library and agent
+clouds; valid against the plugins' schema, never a secret value, values never variables."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from jenkinsbridge.casc.agents import parse_agents
+from jenkinsbridge.casc.render import LibrarySource, render_casc
+from jenkinsbridge.casc.schema import check_casc
+from jenkinsbridge.cli.main import main
+from jenkinsbridge.errors import UsageError
+from jenkinsbridge.spec import load_spec_text, load_specs
+from tests.unit.library.test_yaml_filter import HOSTILE, jcasc_resolve
+
+ROOT = Path(__file__).resolve().parents[3]
+SHOP = ROOT / "examples" / "shop.yaml"
+
+SPEC = """\
+version: 1
+jobs:
+  - name: api
+    folder: shop
+    language: python
+    source: {url: "git@git.example.com:acme/api.git", credentials: git-ssh}
+    image: {registry: "registry.example.com:5000", repository: acme/api, credentials: registry-creds}
+    deploy:
+      - {env: staging, target: swarm, endpoint: "tcp://swarm.example.com:2376", tls_credentials: swarm-tls}
+    notify: {dingtalk: dingtalk-hook}
+"""
+
+
+def _creds(doc: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    entries = doc["credentials"]["system"]["domainCredentials"][0]["credentials"]
+    return {body["id"]: (kind, body) for e in entries for kind, body in e.items()}
+
+
+def test_spec_credentials_become_references(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("REGISTRY_CREDS_PASSWORD", "GIT_SSH_SSH_KEY", "DINGTALK_HOOK_SECRET", "SWARM_TLS_CLIENT_KEY"):
+        monkeypatch.setenv(name, "s3cr3t-value-" + name)
+    result = render_casc(load_spec_text(SPEC, "spec.yaml"))
+    assert "s3cr3t-value" not in result.text
+    doc = yaml.safe_load(result.text)
+    assert check_casc(doc) == []
+    creds = _creds(doc)
+    assert {k: v[0] for k, v in creds.items()} == {
+        "git-ssh": "basicSSHUserPrivateKey", "registry-creds": "usernamePassword",
+        "swarm-tls": "x509ClientCert", "dingtalk-hook": "string"}
+    assert creds["registry-creds"][1]["password"] == "${REGISTRY_CREDS_PASSWORD}"
+    assert creds["git-ssh"][1]["username"] == "${GIT_SSH_USERNAME:-git}"
+    assert creds["git-ssh"][1]["privateKeySource"] == {"directEntry": {"privateKey": "${GIT_SSH_SSH_KEY}"}}
+    assert creds["swarm-tls"][1]["clientKeySecret"] == "${SWARM_TLS_CLIENT_KEY}"
+    assert creds["dingtalk-hook"][1]["secret"] == "${DINGTALK_HOOK_SECRET}"
+    assert all(body["scope"] == "GLOBAL" for _, body in creds.values())
+    assert result.variables == tuple(sorted(result.variables))
+    assert "REGISTRY_CREDS_PASSWORD" in result.variables and "SWARM_TLS_SERVER_CA" in result.variables
+    lib = doc["unclassified"]["globalLibraries"]["libraries"][0]
+    assert lib["name"] == "jenkinsbridge"
+    assert lib["retriever"]["modernSCM"]["scm"]["git"]["remote"].startswith("${JB_LIBRARY_REMOTE:-/")
+    assert "jenkins" not in doc  # no clouds without --agents
+
+
+def test_example_spec_renders_valid_casc() -> None:
+    result = render_casc(load_specs([SHOP]))
+    doc = yaml.safe_load(result.text)
+    assert check_casc(doc) == []
+    assert set(_creds(doc)) == {"git-creds", "github-ssh", "registry-creds", "swarm-tls", "dingtalk-webhook"}
+
+
+AGENTS = {
+    "jenkins": {"url": "http://jenkins:8080/"},  # the provisioner's; casc ignores it
+    "pool": {"docker_host": "tcp://pool.example.com:2376", "tls_credentials": "pool-tls", "max_agents": 8},
+    "templates": [
+        {"name": "python", "label": "python-build", "image": "registry.example.com:5000/agent-python:3.12",
+         "cpus": 1.5, "memory": "2g", "environment": {"PIP_NO_CACHE_DIR": "1"}, "pull": "always",
+         "pull_credentials": "registry-creds", "max_instances": 3, "mounts": ["type=tmpfs,destination=/tmp"]},
+        {"label": "node", "image": "agent-node:20", "network": "builds"},
+    ],
+}
+
+
+def test_agent_templates_become_a_docker_cloud() -> None:
+    result = render_casc(load_spec_text(SPEC, "spec.yaml"), agents=parse_agents(AGENTS))
+    doc = yaml.safe_load(result.text)
+    assert check_casc(doc) == []
+    (cloud,) = doc["jenkins"]["clouds"]
+    docker = cloud["docker"]
+    assert docker["dockerApi"] == {"dockerHost": {"uri": "tcp://pool.example.com:2376", "credentialsId": "pool-tls"}}
+    assert docker["containerCap"] == 8
+    py, node = docker["templates"]
+    assert (py["labelString"], py["instanceCapStr"], py["pullStrategy"]) == ("python-build", "3", "PULL_ALWAYS")
+    base = py["dockerTemplateBase"]
+    assert (base["memoryLimit"], base["cpuPeriod"], base["cpuQuota"]) == (2048, 100000, 150000)
+    assert base["environmentsString"] == "PIP_NO_CACHE_DIR=1"
+    assert base["pullCredentialsId"] == "registry-creds"
+    assert (node["name"], node["instanceCapStr"], node["dockerTemplateBase"]["network"]) == ("node", "", "builds")
+    assert _creds(doc)["pool-tls"][0] == "x509ClientCert"
+
+
+@pytest.mark.parametrize("value", [v for v in HOSTILE if v.strip() and "\n" not in v and "\r" not in v
+                                   and not any(ord(c) < 0x20 for c in v)])
+def test_hostile_values_stay_data(value: str) -> None:
+    agents = parse_agents({"templates": [{"name": "t", "label": value, "image": value, "network": value,
+                                          "environment": {"V": value}, "mounts": [value], "user": value}]})
+    result = render_casc(load_spec_text(SPEC, "spec.yaml"), agents=agents,
+                         library=LibrarySource(remote=value, version=value))
+    doc = yaml.safe_load(result.text)
+    assert check_casc(doc) == []
+    env = {"SECRET": "LEAKED", "ESCAPED": "LEAKED", "b": "LEAKED"}
+    t = doc["jenkins"]["clouds"][0]["docker"]["templates"][0]
+    for got in (t["labelString"], t["dockerTemplateBase"]["image"], t["dockerTemplateBase"]["network"],
+                t["dockerTemplateBase"]["mounts"][0], t["connector"]["attach"]["user"]):
+        assert jcasc_resolve(got, env) == value
+    assert jcasc_resolve(t["dockerTemplateBase"]["environmentsString"], env) == "V=" + value
+    lib = doc["unclassified"]["globalLibraries"]["libraries"][0]
+    assert jcasc_resolve(lib["defaultVersion"], env) == value
+    assert jcasc_resolve(lib["retriever"]["modernSCM"]["scm"]["git"]["remote"], env) == value
+
+
+def test_bad_input_is_refused() -> None:
+    clash = SPEC.replace("credentials: registry-creds", "credentials: git-ssh")
+    with pytest.raises(UsageError, match="'git-ssh' is used as an SSH private key .* and as a username"):
+        render_casc(load_spec_text(clash, "spec.yaml"))
+    twins = SPEC.replace("dingtalk: dingtalk-hook", "dingtalk: swarm.tls")
+    with pytest.raises(UsageError, match="would share the secret names SWARM_TLS_"):
+        render_casc(load_spec_text(twins, "spec.yaml"))
+    for bad, message in [
+        ({"templates": []}, "non-empty templates"),
+        ({"templates": [{"image": "x"}]}, "label is required"),
+        ({"templates": [{"label": "l", "image": "x", "memory": "lots"}]}, "not a size"),
+        ({"templates": [{"label": "l", "image": "x", "pull": "sometimes"}]}, "not one of always"),
+        ({"templates": [{"label": "l", "image": "x", "environment": {"A": "1\n2"}}]}, "line break"),
+        ({"pool": {"docker_host": "tcp://h:2376"}, "templates": [{"label": "l", "image": "x"}]},
+         "needs tls_credentials"),
+        ({"templates": [{"label": "l", "image": "x"}, {"label": "l", "image": "y"}]}, "names repeat"),
+    ]:
+        with pytest.raises(UsageError, match=message):
+            parse_agents(bad)
+
+
+def test_schema_check_finds_departures() -> None:
+    doc = {
+        "jenkins": {"securityRealm": {"local": {"users": [{"id": "admin", "password": "hunter2"}]}},
+                    "numExecutors": "two", "clouds": [{"docker": {"name": "d"}}]},
+        "credentials": {"system": {"domainCredentials": [{"credentials": [
+            {"usernamePassword": {"id": "x", "password": "${X_PASSWORD}", "pasword": "typo"}},
+            {"certificate": {"id": "y"}}]}]}},
+        "unclassified": {"globalLibraries": {"libraries": [{"name": "l"}]}},
+    }
+    problems = check_casc(doc)
+    expected = [
+        "jenkins.securityRealm.local.users[0].password: a secret must be a ${NAME} reference, not a value",
+        "jenkins.numExecutors: expected a number, got str",
+        "jenkins.clouds[0].docker: missing 'dockerApi'",
+        "credentials.system.domainCredentials[0].credentials[0].usernamePassword.pasword: unknown attribute",
+        "credentials.system.domainCredentials[0].credentials[1]: unknown kind 'certificate'; known: "
+        "usernamePassword, string, basicSSHUserPrivateKey, x509ClientCert",
+        "unclassified.globalLibraries.libraries[0]: missing 'retriever'",
+    ]
+    assert sorted(problems) == sorted(expected)
+
+
+def test_cli_writes_file_and_reports_secret_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "casc" / "jenkinsbridge.yaml"
+    assert main(["casc", str(SHOP), "-o", str(out)]) == 0
+    assert check_casc(yaml.safe_load(out.read_text(encoding="utf-8"))) == []
+    said = capsys.readouterr().out
+    assert "REGISTRY_CREDS_PASSWORD" in said and "wrote" in said
+    assert main(["casc", str(SHOP), "-o", str(tmp_path)]) == 2
+    assert "is a directory" in capsys.readouterr().err
+    bad = tmp_path / "agents.yaml"
+    bad.write_text("templates: nope\n", encoding="utf-8")
+    target = tmp_path / "never.yaml"
+    assert main(["casc", str(SHOP), "--agents", str(bad), "-o", str(target)]) == 2
+    assert not target.exists()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and re.search(r"agents.yaml: expected a mapping with a non-empty templates list", err[0])
