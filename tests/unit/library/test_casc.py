@@ -124,7 +124,7 @@ def test_hostile_values_stay_data(value: str) -> None:
 
 def test_bad_input_is_refused() -> None:
     clash = SPEC.replace("credentials: registry-creds", "credentials: git-ssh")
-    with pytest.raises(UsageError, match="'git-ssh' is used as an SSH private key .* and as a username"):
+    with pytest.raises(UsageError, match=r"'git-ssh' is used as an SSH private key .* and as a username"):
         render_casc(load_spec_text(clash, "spec.yaml"))
     twins = SPEC.replace("dingtalk: dingtalk-hook", "dingtalk: swarm.tls")
     with pytest.raises(UsageError, match="would share the secret names SWARM_TLS_"):

@@ -1,0 +1,82 @@
+"""The controller's shipped files: JCasC valid against the plugins' schema with no secret
+value, the generated casc file current, the Dockerfiles taking their base as an ARG."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from jenkinsbridge.casc.agents import load_agents
+from jenkinsbridge.casc.render import render_casc
+from jenkinsbridge.casc.schema import check_casc
+from jenkinsbridge.spec import load_specs
+
+ROOT = Path(__file__).resolve().parents[3]
+CONTROLLER = ROOT / "jenkins-docker" / "controller"
+CASC = CONTROLLER / "casc"
+
+
+def _leaves(node: Any, path: str = "") -> dict[str, Any]:
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for k, v in node.items():
+            out.update(_leaves(v, f"{path}.{k}" if path else k))
+        return out
+    return {path: node}
+
+
+def test_casc_files_are_valid_and_merge_without_conflict() -> None:
+    files = sorted(CASC.glob("*.yaml"))
+    assert {f.name for f in files} == {"controller.yaml", "jenkinsbridge.yaml"}
+    seen: dict[str, str] = {}
+    for f in files:
+        doc = yaml.safe_load(f.read_text(encoding="utf-8"))
+        assert check_casc(doc) == [], f.name
+        for leaf in _leaves(doc):  # JCasC merges files; the same leaf twice is an error
+            assert leaf not in seen, f"{leaf} set in {seen.get(leaf)} and {f.name}"
+            seen[leaf] = f.name
+    controller = yaml.safe_load((CASC / "controller.yaml").read_text(encoding="utf-8"))["jenkins"]
+    assert controller["numExecutors"] == 0
+    assert controller["slaveAgentPort"] == "${JENKINS_AGENT_PORT:-50000}"
+    (user,) = controller["securityRealm"]["local"]["users"]
+    assert user["password"] == "${JENKINS_ADMIN_PASSWORD}"
+    assert controller["authorizationStrategy"] == {"loggedInUsersCanDoAnything": {"allowAnonymousRead": False}}
+
+
+def test_no_secret_value_in_casc_files() -> None:
+    for f in sorted(CASC.glob("*.yaml")):
+        for path, value in _leaves(yaml.safe_load(f.read_text(encoding="utf-8"))).items():
+            if re.search(r"(?i)password|secret|key|token|privateKey|certificate", path.rsplit(".", 1)[-1]):
+                assert re.fullmatch(r"\$\{[A-Z0-9_]+\}", str(value)), f"{f.name}: {path} holds a value"
+
+
+def test_generated_casc_is_current() -> None:
+    fresh = render_casc(load_specs([ROOT / "examples" / "shop.yaml"])).text
+    assert (CASC / "jenkinsbridge.yaml").read_text(encoding="utf-8") == fresh, (
+        "regenerate: jenkinsbridge casc examples/shop.yaml -o jenkins-docker/controller/casc/jenkinsbridge.yaml")
+
+
+def test_trial_agents_config_renders_a_valid_cloud() -> None:
+    agents = load_agents(CONTROLLER / "agents.yaml")
+    doc = yaml.safe_load(render_casc(load_specs([ROOT / "examples" / "shop.yaml"]), agents=agents).text)
+    assert check_casc(doc) == []
+    labels = {t["labelString"] for t in doc["jenkins"]["clouds"][0]["docker"]["templates"]}
+    assert "python-build" in labels  # the example job's agent label
+
+
+def test_dockerfiles_take_their_base_as_an_arg() -> None:
+    for name in ("Dockerfile", "provisioner.Dockerfile"):
+        text = (CONTROLLER / name).read_text(encoding="utf-8")
+        lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+        assert re.fullmatch(r"ARG BASE_IMAGE=\S+", lines[0]), name
+        assert lines[1] == "FROM ${BASE_IMAGE}", name
+    controller = (CONTROLLER / "Dockerfile").read_text(encoding="utf-8")
+    assert "jenkins/jenkins:" in controller and "-lts-" in controller
+    for src in re.findall(r"^COPY (?:--chown=\S+ )?(\S+) ", controller, re.M):  # context: jenkins-docker/
+        assert (ROOT / "jenkins-docker" / src).exists(), src
+    for src in re.findall(r"^COPY (.+) \S+$", (CONTROLLER / "provisioner.Dockerfile").read_text(), re.M):
+        for part in src.split():  # context: the repository root
+            assert (ROOT / part).exists(), part
