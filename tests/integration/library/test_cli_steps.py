@@ -59,12 +59,17 @@ def test_image_builds_and_pushes_with_values_as_data(
 
 
 def test_image_edge_cases(run_steps: Runner) -> None:
-    no_creds, bad_digest, missing, unknown = run_steps([
+    hostile_id = "creds'$(touch pwned)\n${X}"
+    odd_creds, no_creds, bad_digest, missing, unknown = run_steps([
+        _image("s.yaml", "j", credentialsId=hostile_id),
         _image("s.yaml", "j"),
         {**_image("s.yaml", "j"), "readFile": "pushed fine\n"},
         {"step": "jbImage", "args": {"spec": "s.yaml"}},
         {"step": "jbImage", "args": {"spec": "s.yaml", "job": "j", "credentials": "x"}},
     ])
+    (binding,) = [e["bindings"][0] for e in odd_creds["events"] if e["type"] == "withCredentials"]
+    assert binding["credentialsId"] == hostile_id  # handed to the binding as data
+    assert all(hostile_id not in ev["script"] for ev in sh_events(odd_creds))
     assert no_creds["result"] == DIGEST
     assert not [e for e in no_creds["events"] if e["type"] == "withCredentials"]
     assert "JB_REGISTRY_CA" not in sh_events(no_creds)[0]["env"]

@@ -106,7 +106,18 @@ def test_pipeline_runs_defaults_image_deploys(run_steps: Runner, tmp_path: Path)
     assert [e["time"] for e in custom["events"] if e["type"] == "timeout"] == [5]
 
 
-def test_pipeline_rejects_unknown_language(run_steps: Runner) -> None:
-    (out,) = run_steps([{"step": "jbPipeline", "env": BUILD_ENV, "args": {"language": "cobol"}}])
+def test_pipeline_rejects_unknown_language_and_keeps_values_data(run_steps: Runner, tmp_path: Path) -> None:
+    job = HOSTILE[3] + HOSTILE[4] + HOSTILE[0]
+    out, hostile = run_steps([
+        {"step": "jbPipeline", "env": BUILD_ENV, "args": {"language": "cobol"}},
+        {"step": "jbPipeline", "env": BUILD_ENV, "readFile": DIGEST,
+         "args": {"language": "node", "job": job, "spec": HOSTILE[6], "image": True, "deploy": [HOSTILE[2]]}},
+    ])
+    build = next(e for e in sh_events(hostile) if e["label"] == "jenkinsbridge image build")
+    assert run_sh(build, tmp_path) == [["image", "build", HOSTILE[6], "--job", job]]
+    (deploy,) = [e for e in sh_events(hostile) if e["label"] == "jenkinsbridge deploy"]
+    assert run_sh(deploy, tmp_path) == [["deploy", HOSTILE[6], "--job", job, "--env", HOSTILE[2],
+                                         "--image", DIGEST]]
+    assert not list(tmp_path.glob("pwned*"))
     assert out["error"] == ("jbPipeline: language 'cobol' is not one of cpp, go, java-gradle, java-maven, "
                             "node, php, python")
