@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from jenkinsbridge.errors import Problem, SpecError
-from jenkinsbridge.spec.yamlpos import Pos, YamlProblem, load_yaml
+from jenkinsbridge.spec.yamlpos import Pos, Positions, YamlProblem, load_yaml
 
 from .question import Answers, Question
 from .questions import known_key, static_keys
@@ -36,16 +36,17 @@ class AnswerFile:
         return SpecError([Problem(pos.file, pos.line, pos.column, key or "", message)])
 
 
-def _flatten(data: dict[Any, Any], keypos: dict[tuple[Any, ...], Pos], prefix: tuple[Any, ...],
-             values: dict[str, Any], positions: dict[str, Pos]) -> None:
+def _flatten(data: dict[Any, Any], where: Positions, prefix: tuple[Any, ...], values: dict[str, Any],
+             positions: dict[str, Pos], key_positions: dict[str, Pos]) -> None:
     for k, v in data.items():
         path = (*prefix, k)
         key = ".".join(str(p) for p in path)
         if isinstance(v, dict) and v:
-            _flatten(v, keypos, path, values, positions)
+            _flatten(v, where, path, values, positions, key_positions)
             continue
         values[key] = v
-        positions[key] = keypos[path]
+        positions[key] = where.locate(path)
+        key_positions[key] = where.locate(path, key=True)
 
 
 def load_answers(path: Path, *, check_keys: bool = True) -> AnswerFile:
@@ -74,10 +75,10 @@ def load_answers(path: Path, *, check_keys: bool = True) -> AnswerFile:
         return AnswerFile(name, {}, {})
     if not isinstance(loaded.data, dict):
         raise fail(start, "", "expected a mapping of answers, e.g. 'name: shop-api'")
-    keypos = {**loaded.positions.values}
     values: dict[str, Any] = {}
     positions: dict[str, Pos] = {}
-    _flatten(loaded.data, keypos, (), values, positions)
+    key_positions: dict[str, Pos] = {}
+    _flatten(loaded.data, loaded.positions, (), values, positions, key_positions)
     values = {k: v for k, v in values.items() if not k.startswith("_")}
     if check_keys:
         static = static_keys()
@@ -85,7 +86,8 @@ def load_answers(path: Path, *, check_keys: bool = True) -> AnswerFile:
             if not known_key(key, static):
                 close = difflib.get_close_matches(key, sorted(static), n=1, cutoff=0.6)
                 hint = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(sorted(static))
-                raise SpecError([Problem(name, positions[key].line, positions[key].column, key,
+                pos = key_positions[key]
+                raise SpecError([Problem(name, pos.line, pos.column, key,
                                          f"unknown answer {key!r}; {hint}")])
     return AnswerFile(name, values, positions)
 
