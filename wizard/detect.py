@@ -110,6 +110,7 @@ def _node(d: Path) -> Candidate | None:
         return None
     pkg = v.read_json(d / "package.json")
     reasons = ["package.json: a Node.js project"]
+    readable = pkg is not None
     if pkg is None:
         reasons.append("package.json could not be read as JSON; its fields are ignored")
         pkg = {}
@@ -138,7 +139,7 @@ def _node(d: Path) -> Candidate | None:
     if workspaces:
         reasons.append("workspaces: the packages below build together")
     return Candidate(".", "node", tool, version, (*reasons, *why),
-                     facts={"lock": lock, "berry": berry, "scripts": sorted(scripts or {})},
+                     facts={"lock": lock, "berry": berry, "scripts": sorted(scripts or {}) if readable else None},
                      covers_subdirs=workspaces)
 
 

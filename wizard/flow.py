@@ -44,7 +44,8 @@ class DefaultsAsker:
 
     def ask(self, question: Question, default: Any, answers: Answers) -> Any:
         if default is None and not question.optional and question.kind != "confirm":
-            raise UsageError(f"no default for {question.key} ({question.prompt}); "
+            hint = "pass --language L or " if question.key == "language" else ""
+            raise UsageError(f"no default for {question.key} ({question.prompt}); {hint}"
                              f"give it in an answers file (--answers FILE with '{question.key}: ...')")
         return question.parse(default, answers)
 
@@ -74,12 +75,29 @@ def _remembered_default(q: Question, remembered: Mapping[str, Any], answers: Ans
         return False, None
 
 
+# Answers that follow from the project and its language; stale when either changes.
+_LANGUAGE_BOUND = ("version", "agent.label", "stages")
+
+
+def _still_fitting(remembered: Mapping[str, Any], key: str, value: Any) -> Mapping[str, Any]:
+    """Remembered answers were given for one project: a different choice voids them."""
+    if key not in remembered or remembered[key] == value:
+        return remembered
+    if key == "project":
+        log.debug("another project than last time: remembered answers are not used")
+        return {}
+    if key == "language":
+        return {k: v for k, v in remembered.items() if k not in _LANGUAGE_BOUND}
+    return remembered
+
+
 def ask_all(ctx: Context, asker: Asker, remembered: Mapping[str, Any] | None = None) -> tuple[Answers, list[Question]]:
     """Ask every question that applies, in order; return the answers and the questions asked."""
     remembered = remembered or {}
     answers: Answers = {}
     if ctx.language is not None:
         answers["language"] = ctx.language
+        remembered = _still_fitting(remembered, "language", ctx.language)
     asked: list[Question] = []
     pending: list[Question | Repeat] = list(catalogue(ctx))
     while pending:
@@ -96,6 +114,7 @@ def ask_all(ctx: Context, asker: Asker, remembered: Mapping[str, Any] | None = N
             default = item.default_for(answers)
         answers[item.key] = asker.ask(item, default, answers)
         asked.append(item)
+        remembered = _still_fitting(remembered, item.key, answers[item.key])
     return answers, asked
 
 

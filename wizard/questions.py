@@ -26,6 +26,13 @@ DEFAULT_TAGS = ["{short_commit}", "{build}"]
 CONDITIONS = ("failure", "fixed", "success", "unstable", "aborted", "always", "changed", "regression")
 
 
+LANGUAGE_TITLES = {
+    "java-maven": "Java built with Maven", "java-gradle": "Java built with Gradle",
+    "node": "Node.js (npm, pnpm or yarn)", "php": "PHP with Composer",
+    "python": "Python (pip, Poetry or uv)", "go": "Go modules", "cpp": "C++ with CMake",
+}
+
+
 @dataclass
 class Context:
     """What the questions' defaults are computed from."""
@@ -122,7 +129,7 @@ def catalogue(ctx: Context) -> list[Question | Repeat]:
 
     image = lambda a: bool(a.get("image"))  # noqa: E731
     git_host = lambda a: a.get("source.provider") in ("github", "gitlab")  # noqa: E731
-    languages = [Choice(lang, lang) for lang in LANGUAGES]
+    languages = [Choice(lang, f"{lang}: {LANGUAGE_TITLES[lang]}") for lang in LANGUAGES]
     return [
         Question("project", "Which project should the pipeline build?", "select",
                  default=lambda a: det.candidates[0].path if det.candidates else None,

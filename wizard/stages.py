@@ -47,7 +47,8 @@ _NODE_INSTALL = {
 def _node(plan: StagePlan, c: Candidate) -> None:
     tool = c.tool if c.tool != "yarn" else ("yarn-berry" if c.facts.get("berry") else "yarn-classic")
     install = _NODE_INSTALL[(tool, bool(c.facts.get("lock")))]
-    scripts: list[str] = list(c.facts.get("scripts", []))
+    known = c.facts.get("scripts") is not None
+    scripts: list[str] = list(c.facts.get("scripts") or [])
     runner = {"npm": "npm", "pnpm": "pnpm", "yarn-classic": "yarn", "yarn-berry": "yarn"}[tool]
 
     def line(text: str) -> str | None:
@@ -55,9 +56,9 @@ def _node(plan: StagePlan, c: Candidate) -> None:
             return install
         m = re.match(r"^(\s*)npm run (\S+)( --if-present)?(.*)$", text)
         if m:
-            indent, script, if_present, rest = m.groups()
-            if if_present and script not in scripts:
-                return None if runner == "yarn" else f"{indent}{runner} run --if-present {script}{rest}"
+            indent, script, _, rest = m.groups()
+            if known and script not in scripts:
+                return None  # package.json has no such script
             return f"{indent}{runner} run {script}{rest}"
         if runner != "npm":
             text = re.sub(r"^(\s*)npm test\b", rf"\1{runner} test", text)
@@ -68,7 +69,7 @@ def _node(plan: StagePlan, c: Candidate) -> None:
     if runner != "npm" or not c.facts.get("lock"):
         plan.notes.append(f"{runner} project: install with `{install}`")
     for s in plan.stages:
-        if re.search(r"\b(npm|pnpm|yarn) test\b", s["run"]) and scripts and "test" not in scripts:
+        if re.search(r"\b(npm|pnpm|yarn) test\b", s["run"]) and known and "test" not in scripts:
             plan.off.add(s["name"])
             plan.notes.append(f"package.json has no test script: stage {s['name']!r} is off by default")
 
