@@ -40,8 +40,11 @@ def _job(a: Answers, ctx: Context) -> dict[str, Any]:
     _put(triggers, "poll", a.get("triggers.poll"))
     _put(triggers, "cron", a.get("triggers.cron"))
     _put(job, "triggers", triggers)
+    agent: dict[str, Any] = {}
     if a.get("agent.label") and a["agent.label"] != defaults.label:
-        job["agent"] = {"label": a["agent.label"]}
+        agent["label"] = a["agent.label"]
+    _put(agent, "image", a.get("agent.image"))
+    _put(job, "agent", agent)
     plan = ctx.plan(a)
     stages = stages_for_spec(lang, select_stages(plan.stages, a.get("stages") or []))
     _put(job, "stages", stages)

@@ -165,6 +165,8 @@ def catalogue(ctx: Context) -> list[Question | Repeat]:
         Question("agent.label", "Agent label the build runs on",
                  default=lambda a: language_defaults(ctx.language_of(a)).label,
                  check=checks.check_label_expression),
+        Question("agent.image", "Agent image for local runs (image reference; empty for the language's)",
+                 optional=True, check=checks.check_image_reference),
         Question("stages", "Stages to keep", "checkbox", default=stage_default, choices=stage_choices,
                  min_selected=1, explain=lambda a: [f"Stages: {n}" for n in ctx.plan(a).notes]),
         Question("image", "Build and push a container image?", "confirm", default=has_dockerfile),

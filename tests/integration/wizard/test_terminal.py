@@ -43,7 +43,7 @@ def test_python_bad_cron_is_refused_and_asked_again(tmp_path: Path, terminals: l
     t.answer("Also build on a schedule", "61 * * * *" + ENTER)
     t.expect("minute 61 is out of range; allowed 0-59")
     t.child.send(CLEAR + "H 2 * * 1-5" + ENTER)
-    t.accept("Agent label", "Stages to keep")
+    t.accept("Agent label", "Agent image", "Stages to keep")
     t.answer("Build and push a container image?", "n")
     t.answer("Email addresses", "dev@example.com" + ENTER)
     t.accept("DingTalk", "Notify when the build", "Builds to keep")
@@ -68,7 +68,7 @@ def test_node_pnpm_with_image_and_swarm(tmp_path: Path, terminals: list[Terminal
     t.answer("Job name", CLEAR + "dash" + ENTER)
     t.accept("Jenkins folder", "Git repository URL", "Branch to build", "Git hosting")
     t.answer("credentials ID for checkout", "gitlab-creds" + ENTER)
-    t.accept("Build on every push", "Poll the repository", "Also build on a schedule", "Agent label")
+    t.accept("Build on every push", "Poll the repository", "Also build on a schedule", "Agent label", "Agent image")
     t.expect("install with `pnpm install --frozen-lockfile`")
     t.answer("Stages to keep", DOWN + " " + ENTER)  # drop lint
     t.answer("Build and push a container image?", "y")
@@ -103,7 +103,11 @@ def test_java_maven_two_environments(tmp_path: Path, terminals: list[Terminal]) 
     t.accept("Language and build tool", "Toolchain version", "Job name", "Jenkins folder",
              "Git repository URL", "Branch to build", "Git hosting", "credentials ID for checkout")
     t.answer("Poll the repository", CLEAR + "H/2 * * * *" + ENTER)
-    t.accept("Also build on a schedule", "Agent label", "Stages to keep")
+    t.accept("Also build on a schedule", "Agent label")
+    t.answer("Agent image", "Maven:3 JDK" + ENTER)
+    t.expect("is not an image reference")
+    t.child.send(CLEAR + "registry.example.com:5000/ci/maven:3.9-jdk21" + ENTER)
+    t.accept("Stages to keep")
     t.answer("Build and push a container image?", ENTER)  # yes: there is a Dockerfile
     t.accept("Dockerfile")
     t.answer("Registry", CLEAR + "registry.example.com:5000" + ENTER)
@@ -126,6 +130,7 @@ def test_java_maven_two_environments(tmp_path: Path, terminals: list[Terminal]) 
     job = _job(out)
     assert job["language"] == "java-maven" and job["version"] == "21"
     assert job["triggers"] == {"poll": "H/2 * * * *"}
+    assert job["agent"] == {"image": "registry.example.com:5000/ci/maven:3.9-jdk21"}
     assert job["image"]["credentials"] == "registry-creds"
     staging, production = job["deploy"]
     assert staging["port"] == 8081  # from EXPOSE
@@ -148,6 +153,7 @@ def test_monorepo_choice_and_remembered_answers(tmp_path: Path, terminals: list[
     t.answer("Job name", CLEAR + "web" + ENTER)
     t.accept("Jenkins folder", "Git repository URL", "Branch to build", "Git hosting",
              "credentials ID for checkout", "Poll the repository", "Also build on a schedule", "Agent label",
+             "Agent image",
              "Stages to keep")
     t.answer("Build and push a container image?", "n")
     t.accept("Email addresses", "DingTalk", "Builds to keep")
@@ -175,7 +181,7 @@ def test_declining_to_replace_keeps_the_files(tmp_path: Path, terminals: list[Te
     t = _run(terminals, tmp_path, str(copy_fixture("cpp", tmp_path)), "-o", str(out))
     t.accept("Language and build tool", "Toolchain version", "Job name", "Jenkins folder",
              "Git repository URL", "Branch to build", "Git hosting", "credentials ID for checkout",
-             "Poll the repository", "Also build on a schedule", "Agent label", "Stages to keep",
+             "Poll the repository", "Also build on a schedule", "Agent label", "Agent image", "Stages to keep",
              "Build and push a container image?", "Email addresses", "DingTalk", "Builds to keep")
     t.expect("changed   jenkinsbridge.yaml")
     t.answer("Replace 1 existing file(s) that would change?", ENTER)  # the default is no

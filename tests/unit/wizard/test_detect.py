@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from jenkinsbridge.wizard.detect import detect
 from jenkinsbridge.wizard.gitinfo import strip_credentials
-
 from tests.support.wizard import FIXTURES, copy_fixture, make_git_repo
 
 # fixture -> (language, tool, version, a reason that must be given)

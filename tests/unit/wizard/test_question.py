@@ -4,9 +4,9 @@ the spec's own."""
 from __future__ import annotations
 
 import pytest
-from jenkinsbridge.wizard.question import Choice, Question
 
 from jenkinsbridge.spec import checks
+from jenkinsbridge.wizard.question import Choice, Question
 
 CRON = Question("triggers.cron", "cron", optional=True, check=checks.check_cron)
 

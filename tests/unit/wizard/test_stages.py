@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from jenkinsbridge.wizard.detect import Candidate, detect
-from jenkinsbridge.wizard.stages import plan_stages, select_stages, stages_for_spec
 
 from jenkinsbridge.render.languages import language_defaults
 from jenkinsbridge.spec.models import Stage
+from jenkinsbridge.wizard.detect import Candidate, detect
+from jenkinsbridge.wizard.stages import plan_stages, select_stages, stages_for_spec
 from tests.support.wizard import FIXTURES
 
 
