@@ -21,7 +21,7 @@ import yaml
 from jenkinsbridge import __version__
 from jenkinsbridge.cli.result import Result
 from jenkinsbridge.errors import JenkinsbridgeError, SpecError, UsageError
-from jenkinsbridge.render import render_spec, write_rendered
+from jenkinsbridge.render import RenderResult, render_spec, write_rendered
 from jenkinsbridge.spec import load_spec_text
 from jenkinsbridge.spec.models import LANGUAGES
 from jenkinsbridge.spec.schema import spec_schema
@@ -108,14 +108,17 @@ def run(args: argparse.Namespace) -> Result:
         listing = ", ".join(str(out / rel) for rel in changed[:3])
         raise UsageError(f"{listing}{' ...' if len(changed) > 3 else ''} exist(s) and would change; "
                          "pass --force to replace (nothing written)")
-    todo = {rel: text for rel, text in files.items() if state[rel] != "unchanged"}
-    _commit(out, todo, rendered)
-    notes = getattr(asker, "notes", [])
-    text = ("\n".join(notes) + "\n\n" if notes else "") + summary + \
-        f"\nwrote {len(todo)} file(s) into {out}; check with: jenkinsbridge validate {out / SPEC_FILE}"
+    todo = [rel for rel in files if state[rel] != "unchanged"]
+    _commit(out, todo, extra, rendered)
+    done = f"wrote {len(todo)} file(s) into {out}; check with: jenkinsbridge validate {out / SPEC_FILE}"
+    if isinstance(asker, TerminalAsker):
+        text = done  # the summary is on the screen already
+    else:
+        notes: list[str] = asker.notes
+        text = "\n".join([*notes, "", summary, done] if notes else [summary, done])
     return Result(text=text, data={"spec": result.spec, "out": str(out),
                                    "written": sorted(todo), "unchanged": sorted(set(files) - set(todo)),
-                                   "notes": notes})
+                                   "notes": getattr(asker, "notes", [])})
 
 
 def _state(path: Path, text: str) -> str:
@@ -127,17 +130,15 @@ def _state(path: Path, text: str) -> str:
         raise UsageError(f"{path} exists and cannot be read ({e.strerror}); move it away") from e
 
 
-def _commit(out: Path, todo: dict[str, str], rendered: Any) -> None:
-    """Write everything into a temporary directory, then rename each file into place with
-    SIGINT held back, so an interrupt never leaves a file half-written."""
+def _commit(out: Path, todo: list[str], extra: dict[str, str], rendered: RenderResult) -> None:
+    """Write everything into a temporary directory inside ``out``, then rename the files in
+    ``todo`` into place with SIGINT held back: an interrupt never leaves a file half-written."""
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".jenkinsbridge-wizard-", dir=out))
     try:
         write_rendered(rendered, staging)
-        for rel, text in todo.items():
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        for rel, text in extra.items():
+            (staging / rel).write_text(text, encoding="utf-8")
         try:
             held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         except (AttributeError, ValueError):  # not the main thread, or no signals here
