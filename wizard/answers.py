@@ -19,7 +19,7 @@ from jenkinsbridge.spec.yamlpos import Pos, Positions, YamlProblem, load_yaml
 from .question import Answers, Question
 from .questions import known_key, static_keys
 
-__all__ = ["ANSWERS_FILE", "AnswerFile", "FileAsker", "dump_answers", "load_answers"]
+__all__ = ["ANSWERS_FILE", "AnswerFile", "FileAsker", "dump_answers", "load_answers", "unused_answers"]
 
 ANSWERS_FILE = ".jenkinsbridge-answers.yml"
 MAX_BYTES = 256 * 1024
@@ -115,6 +115,18 @@ class FileAsker:
                 raise self.file.problem(question.key, str(e)) from None
             raise self.file.problem(None, f"the default for {question.key!r} does not fit: {e}; "
                                           f"add '{question.key}: ...'") from None
+
+
+def unused_answers(file: AnswerFile, asked: list[Question]) -> list[str]:
+    """One line per answer in the file that no question asked for (it did not apply)."""
+    keys = {q.key for q in asked}
+    out = []
+    for key in file.values:
+        if key not in keys:
+            pos = file.positions[key]
+            out.append(f"{pos.file}:{pos.line}:{pos.column}: {key}: not used; the question does not "
+                       "apply with the other answers or what was detected")
+    return out
 
 
 def dump_answers(remembered: dict[str, Any]) -> str:

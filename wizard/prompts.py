@@ -24,6 +24,8 @@ class TerminalAsker:
         questionary.print(text, style="fg:ansiblue")
 
     def ask(self, question: Question, default: Any, answers: Answers) -> Any:
+        if question.help:
+            self.note(question.help)
         prompt = self._build(question, default, answers)
         return question.parse(prompt.unsafe_ask(), answers)
 

@@ -55,7 +55,13 @@ def _interactive() -> bool:
 
 
 def run(args: argparse.Namespace) -> Result:
-    from jenkinsbridge.wizard.answers import ANSWERS_FILE, FileAsker, dump_answers, load_answers
+    from jenkinsbridge.wizard.answers import (
+        ANSWERS_FILE,
+        FileAsker,
+        dump_answers,
+        load_answers,
+        unused_answers,
+    )
     from jenkinsbridge.wizard.flow import DefaultsAsker, run_wizard
     from jenkinsbridge.wizard.prompts import TerminalAsker
 
@@ -84,6 +90,9 @@ def run(args: argparse.Namespace) -> Result:
         except SpecError as e:
             asker.note(f"Ignoring {previous}: {e}")
     result = run_wizard(project, asker, language=args.language, remembered=remembered)
+    if isinstance(asker, FileAsker):
+        for line in unused_answers(asker.file, result.questions):
+            asker.note(line)
     spec_text = spec_yaml(result.spec)
     spec = load_spec_text(spec_text, str(out / SPEC_FILE))
     rendered = render_spec(spec)

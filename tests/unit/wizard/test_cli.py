@@ -142,6 +142,15 @@ def test_bad_answers_give_one_located_line(tmp_path: Path, capsys: pytest.Captur
     assert not out.exists()
 
 
+def test_answers_that_do_not_apply_are_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answers = tmp_path / "answers.yml"
+    answers.write_text("image: false\ndeploy.envs: [qa]\n")
+    out = tmp_path / "out"
+    assert main(["wizard", str(copy_fixture("go", tmp_path)), "-o", str(out), "--answers", str(answers)]) == 0
+    assert f"{answers}:2:14: deploy.envs: not used" in capsys.readouterr().out
+    assert "deploy" not in _spec(out)["jobs"][0]
+
+
 def test_remembered_answers_start_the_next_run(tmp_path: Path) -> None:
     repo = copy_fixture("python-pip", tmp_path)
     out = tmp_path / "out"
