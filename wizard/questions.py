@@ -172,7 +172,9 @@ def catalogue(ctx: Context) -> list[Question | Repeat]:
         Question("image", "Build and push a container image?", "confirm", default=has_dockerfile),
         Question("image.dockerfile", "Dockerfile",
                  default=lambda a: (c.dockerfile if (c := ctx.candidate(a)) and c.dockerfile
-                                    else "Dockerfile"), when=image, check=checks.check_control_chars),
+                                    else "Dockerfile"), when=image, check=checks.check_control_chars,
+                 explain=lambda a: [] if has_dockerfile(a) else [
+                     "No Dockerfile found: the image build needs one at the path you give"]),
         Question("image.registry", "Registry (host[:port])", default=DEFAULT_REGISTRY, when=image,
                  check=checks.check_registry),
         Question("image.repository", "Image repository", default=repository, when=image,
