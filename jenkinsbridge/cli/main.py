@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "render": "jenkinsbridge.cli.cmd_render",
     "schema": "jenkinsbridge.cli.cmd_schema",
     "casc": "jenkinsbridge.cli.cmd_casc",
+    "wizard": "jenkinsbridge.cli.cmd_wizard",
 }
 
 

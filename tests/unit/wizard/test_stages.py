@@ -1,0 +1,102 @@
+"""Stages offered per detected tool: the language defaults, fitted to pnpm, yarn,
+poetry, uv, a missing Gradle wrapper, and a project in a subdirectory."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from jenkinsbridge.render.languages import language_defaults
+from jenkinsbridge.spec.models import Stage
+from jenkinsbridge.wizard.detect import Candidate, detect
+from jenkinsbridge.wizard.stages import plan_stages, select_stages, stages_for_spec
+from tests.support.wizard import FIXTURES
+
+
+def _plan(name: str, path: str = "."):  # type: ignore[no-untyped-def]
+    c = next(c for c in detect(FIXTURES / name).candidates if c.path == path)
+    return c, plan_stages(c.language, c)
+
+
+def _runs(plan) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(s["run"] for s in plan.stages)
+
+
+@pytest.mark.parametrize(("name", "install", "absent"), [
+    ("node-npm", "npm ci", "npm install"),
+    ("node-nolock", "npm install", "npm ci"),
+    ("node-pnpm", "pnpm install --frozen-lockfile", "npm "),
+    ("node-yarn", "yarn install --frozen-lockfile", "npm "),
+    ("node-yarn-berry", "yarn install --immutable", "npm "),
+    ("python-poetry", "poetry install --no-interaction", ".venv/bin/"),
+    ("python-uv", "uv sync --frozen", ".venv/bin/"),
+])
+def test_install_command_fits_the_tool(name: str, install: str, absent: str) -> None:
+    _, plan = _plan(name)
+    runs = _runs(plan)
+    assert install in runs
+    assert not re.search(rf"(^|\s){re.escape(absent)}", runs, re.M)
+    for s in plan.stages:  # every offered stage is a valid spec stage
+        Stage.model_validate(s)
+
+
+def test_python_tools_run_through_the_manager() -> None:
+    _, poetry = _plan("python-poetry")
+    _, uv = _plan("python-uv")
+    assert "poetry run pytest" in _runs(poetry) and "poetry run ruff" in _runs(poetry)
+    assert "uv run pytest" in _runs(uv)
+
+
+def test_pip_without_requirements_installs_the_project() -> None:
+    _, plan = _plan("python-pyproject")
+    assert "-e '.[test]'" in _runs(plan) and "requirements.txt" not in _runs(plan)
+    assert "lint" in plan.off  # the project does not use ruff
+    assert any("ruff" in n for n in plan.notes)
+
+
+def test_defaults_that_fit_are_left_to_the_language() -> None:
+    _, plan = _plan("python-pip")
+    keep = [s["name"] for s in plan.stages]
+    assert stages_for_spec("python", select_stages(plan.stages, keep)) is None
+    # dropping a stage makes the list custom, and needs on it disappear
+    picked = select_stages(plan.stages, ["lint", "test"])
+    assert all("needs" not in s for s in picked)
+    assert stages_for_spec("python", picked) == picked
+
+
+def test_scripts_package_json_lacks_are_dropped() -> None:
+    _, plan = _plan("node-yarn")  # no lint script
+    assert "run lint" not in _runs(plan)
+    assert any("does not apply" in n for n in plan.notes)
+    _, berry = _plan("node-yarn-berry")
+    assert "yarn run lint" in _runs(berry)
+
+
+def test_missing_test_script_is_offered_but_off() -> None:
+    c = Candidate(".", "node", "npm", None, ("package.json",), facts={"lock": "package-lock.json",
+                                                                    "scripts": ["build"]})
+    plan = plan_stages("node", c)
+    assert "test" in plan.off and "test" in [s["name"] for s in plan.stages]
+
+
+def test_gradle_without_wrapper() -> None:
+    _, plan = _plan("java-gradle-groovy")
+    assert "./gradlew" not in _runs(plan) and re.search(r"(^|\s)gradle\s", _runs(plan))
+    _, kts = _plan("java-gradle-kts")
+    assert kts.stages == [s.model_dump(exclude_defaults=True)
+                          for s in language_defaults("java-gradle").stages]
+
+
+def test_subdirectory_project_changes_directory() -> None:
+    _, plan = _plan("monorepo", "services/web")
+    for s in plan.stages:
+        assert s["run"].startswith("cd services/web\n")
+        if "junit" in s:
+            assert s["junit"].startswith("services/web/")
+
+
+def test_other_language_candidate_is_ignored() -> None:
+    c, _ = _plan("node-pnpm")
+    plan = plan_stages("python", c)  # --language python over a node project
+    assert plan.notes == [] and "pnpm" not in _runs(plan)

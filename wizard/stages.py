@@ -1,0 +1,192 @@
+"""The stages the wizard offers: the language's defaults (read from
+job_templates/languages/<lang>/defaults.yaml at run time), adjusted to the detected
+build tool (pnpm, yarn, poetry, uv, no Gradle wrapper...) and to a project living in a
+subdirectory. Stages are plain dicts in spec form."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from jenkinsbridge.render.languages import language_defaults
+
+from .detect import Candidate
+
+__all__ = ["StagePlan", "default_artifacts", "plan_stages", "select_stages", "stages_for_spec"]
+
+StageDict = dict[str, Any]
+
+
+@dataclass
+class StagePlan:
+    stages: list[StageDict]
+    off: set[str] = field(default_factory=set)  # offered, but not selected by default
+    notes: list[str] = field(default_factory=list)
+
+
+def _spec_form(language: str) -> list[StageDict]:
+    return [s.model_dump(exclude_defaults=True) for s in language_defaults(language).stages]
+
+
+def _is_install(stage: StageDict, pattern: str) -> bool:
+    return stage["name"] == "install" or bool(re.search(pattern, stage["run"], re.M))
+
+
+# --- Node --------------------------------------------------------------------------------
+_NODE_INSTALL = {
+    ("npm", True): "npm ci", ("npm", False): "npm install",
+    ("pnpm", True): "pnpm install --frozen-lockfile", ("pnpm", False): "pnpm install",
+    ("yarn-classic", True): "yarn install --frozen-lockfile", ("yarn-classic", False): "yarn install",
+    ("yarn-berry", True): "yarn install --immutable", ("yarn-berry", False): "yarn install",
+}
+
+
+def _node(plan: StagePlan, c: Candidate) -> None:
+    tool = c.tool if c.tool != "yarn" else ("yarn-berry" if c.facts.get("berry") else "yarn-classic")
+    install = _NODE_INSTALL[(tool, bool(c.facts.get("lock")))]
+    known = c.facts.get("scripts") is not None
+    scripts: list[str] = list(c.facts.get("scripts") or [])
+    runner = {"npm": "npm", "pnpm": "pnpm", "yarn-classic": "yarn", "yarn-berry": "yarn"}[tool]
+
+    def line(text: str) -> str | None:
+        if re.match(r"^\s*npm (ci|install)\b", text):
+            return install
+        m = re.match(r"^(\s*)npm run (\S+)( --if-present)?(.*)$", text)
+        if m:
+            indent, script, _, rest = m.groups()
+            if known and script not in scripts:
+                return None  # package.json has no such script
+            return f"{indent}{runner} run {script}{rest}"
+        if runner != "npm":
+            text = re.sub(r"^(\s*)npm test\b", rf"\1{runner} test", text)
+            text = re.sub(r"^(\s*)npx ", r"\1pnpm exec " if runner == "pnpm" else r"\1yarn exec ", text)
+        return text
+
+    _rewrite(plan, line)
+    if runner != "npm" or not c.facts.get("lock"):
+        plan.notes.append(f"{runner} project: install with `{install}`")
+    for s in plan.stages:
+        if re.search(r"\b(npm|pnpm|yarn) test\b", s["run"]) and known and "test" not in scripts:
+            plan.off.add(s["name"])
+            plan.notes.append(f"package.json has no test script: stage {s['name']!r} is off by default")
+
+
+# --- Python ---------------------------------------------------------------------------------
+def _python(plan: StagePlan, c: Candidate) -> None:
+    f = c.facts
+    if c.tool in ("poetry", "uv"):
+        runner = f"{c.tool} run "
+        install = "poetry install --no-interaction" if c.tool == "poetry" else "uv sync --frozen"
+        if not f.get("lock"):
+            install = install.replace(" --frozen", "")
+
+        def line(text: str) -> str | None:
+            if re.match(r"^\s*python3? -m venv\b", text):
+                return None
+            if re.search(r"\bpip3? install\b", text):
+                return install
+            return re.sub(r"(?:\.venv/bin/|\bpython3? -m )", runner, text)
+
+        _rewrite(plan, line)
+        plan.notes.append(f"install with `{install}`, run tools with `{runner.strip()}`")
+    elif not f.get("requirements") and f.get("installable"):
+        target = f".[{f['extra']}]" if f.get("extra") else "."
+        args = f"-e {shlex.quote(target)}"
+        _rewrite(plan, lambda t: t.replace("-r requirements.txt", args))
+        plan.notes.append(f"no requirements.txt: install the project itself (pip install {args})")
+    if f.get("dev_requirements"):
+        extra = f" -r {f['dev_requirements']}"
+        _rewrite(plan, lambda t: t + extra if re.search(r"pip3? install .*-r ", t) else t)
+    if not f.get("ruff"):
+        for s in plan.stages:
+            if re.search(r"\bruff\b", s["run"]):
+                plan.off.add(s["name"])
+                plan.notes.append(f"ruff is not among the project's tools: stage {s['name']!r} is off by default")
+
+
+# --- Java, PHP -----------------------------------------------------------------------------
+def _gradle(plan: StagePlan, c: Candidate) -> None:
+    if not c.facts.get("wrapper"):
+        _rewrite(plan, lambda t: re.sub(r"(^|\s)\./gradlew\b", r"\1gradle", t))
+        plan.notes.append("no Gradle wrapper: stages call the agent's gradle")
+
+
+def _php(plan: StagePlan, c: Candidate) -> None:
+    if not c.facts.get("phpunit"):
+        for s in plan.stages:
+            if "phpunit" in s["run"]:
+                plan.off.add(s["name"])
+                plan.notes.append(f"composer.json has no phpunit/phpunit in require-dev: stage "
+                                  f"{s['name']!r} is off by default")
+
+
+_ADJUST: dict[str, Callable[[StagePlan, Candidate], None]] = {
+    "node": _node, "python": _python, "java-gradle": _gradle, "php": _php,
+}
+
+
+def _rewrite(plan: StagePlan, line: Callable[[str], str | None]) -> None:
+    kept = []
+    for s in plan.stages:
+        lines = [out for text in s["run"].splitlines() if (out := line(text)) is not None]
+        if not any(x.strip() for x in lines):
+            plan.notes.append(f"stage {s['name']!r} does not apply to this project")
+            continue
+        trailing = "\n" if s["run"].endswith("\n") and len(lines) > 1 else ""
+        kept.append({**s, "run": "\n".join(lines) + trailing})
+    plan.stages = _prune_needs(kept)
+
+
+def _in_dir(plan: StagePlan, path: str) -> None:
+    for s in plan.stages:
+        body = s["run"] if s["run"].endswith("\n") else s["run"] + "\n"
+        s["run"] = f"cd {shlex.quote(path)}\n{body}"
+        for key in ("junit", "archive"):
+            if s.get(key):
+                s[key] = f"{path}/{s[key]}"
+    plan.notes.append(f"the project lives in {path}/: every stage starts with `cd {path}`")
+
+
+def plan_stages(language: str, candidate: Candidate | None) -> StagePlan:
+    """The default stages of ``language``, fitted to ``candidate`` when it is of that language."""
+    plan = StagePlan(_spec_form(language))
+    if candidate is not None and candidate.language == language:
+        adjust = _ADJUST.get(language)
+        if adjust:
+            adjust(plan, candidate)
+        if candidate.path != ".":
+            _in_dir(plan, candidate.path)
+    return plan
+
+
+def default_artifacts(language: str, candidate: Candidate | None) -> str | None:
+    art = language_defaults(language).artifacts
+    if art and candidate is not None and candidate.language == language and candidate.path != ".":
+        return f"{candidate.path}/{art}"
+    return art
+
+
+def _prune_needs(stages: list[StageDict]) -> list[StageDict]:
+    names = {s["name"] for s in stages}
+    out = []
+    for s in stages:
+        needs = [n for n in s.get("needs", []) if n in names]
+        t = {k: val for k, val in s.items() if k != "needs"}
+        if needs:
+            t["needs"] = needs
+        out.append(t)
+    return out
+
+
+def select_stages(stages: Sequence[StageDict], keep: Sequence[str]) -> list[StageDict]:
+    """The stages named in ``keep`` (in their order), with `needs` on dropped ones removed."""
+    wanted = set(keep)
+    return _prune_needs([dict(s) for s in stages if s["name"] in wanted])
+
+
+def stages_for_spec(language: str, stages: list[StageDict]) -> list[StageDict] | None:
+    """None when the stages are the language's defaults (the spec then leaves them out)."""
+    return None if stages == _prune_needs(_spec_form(language)) else stages

@@ -1,0 +1,189 @@
+"""Read toolchain versions where a project's files state them. Each reader returns
+(version or None, reasons), a reason naming the file and what it said."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "MAX_READ",
+    "cmake_facts",
+    "composer_php",
+    "go_version",
+    "gradle_java",
+    "node_version",
+    "pom_java",
+    "python_version",
+    "read_json",
+    "read_text",
+    "read_toml",
+]
+
+MAX_READ = 512 * 1024  # a build file larger than this is not read
+
+Found = tuple[str | None, list[str]]
+
+
+def read_text(path: Path) -> str | None:
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_READ:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def read_json(path: Path) -> dict[str, Any] | None:
+    text = read_text(path)
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def read_toml(path: Path) -> dict[str, Any] | None:
+    text = read_text(path)
+    if text is None:
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def _java(v: str) -> str:
+    v = v.strip().strip("'\"")
+    return v[2:] if v.startswith("1.") else v
+
+
+# --- Java: Maven ---------------------------------------------------------------------
+_POM_KEYS = ("maven.compiler.release", "maven.compiler.source", "java.version")
+
+
+def pom_java(pom: Path) -> Found:
+    text = read_text(pom)
+    if text is None:
+        return None, []
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    props = dict(re.findall(r"<([A-Za-z0-9_.-]+)>\s*([^<\s]+)\s*</\1>", text))
+
+    def resolve(value: str) -> str:
+        m = re.fullmatch(r"\$\{([^}]+)\}", value)
+        return props.get(m.group(1), value) if m else value
+
+    plugin = re.search(r"<artifactId>maven-compiler-plugin</artifactId>(.*?)</plugin>", text, re.S)
+    candidates: list[tuple[str, str]] = [(f"<{k}>", props[k]) for k in _POM_KEYS[:1] if k in props]
+    if plugin:
+        for tag in ("release", "source"):
+            m = re.search(rf"<{tag}>\s*([^<\s]+)\s*</{tag}>", plugin.group(1))
+            if m:
+                candidates.append((f"maven-compiler-plugin <{tag}>", m.group(1)))
+    candidates += [(f"<{k}>", props[k]) for k in _POM_KEYS[1:] if k in props]
+    for where, raw in candidates:
+        value = resolve(raw)
+        if re.fullmatch(r"(1\.)?\d+", value):
+            return _java(value), [f"pom.xml: {where} says Java {_java(value)}"]
+    return None, []
+
+
+# --- Java: Gradle ----------------------------------------------------------------------
+_GRADLE_PATTERNS = (
+    (r"JavaLanguageVersion\.of\(\s*[\"']?(\d+)[\"']?\s*\)", "toolchain languageVersion"),
+    (r"jvmToolchain\(\s*(\d+)\s*\)", "jvmToolchain"),
+    (r"sourceCompatibility\s*=\s*JavaVersion\.VERSION_(\d+(?:_\d+)?)", "sourceCompatibility"),
+    (r"sourceCompatibility\s*=\s*[\"']?(\d+(?:\.\d+)?)[\"']?", "sourceCompatibility"),
+)
+
+
+def gradle_java(build: Path) -> Found:
+    text = read_text(build)
+    if text is None:
+        return None, []
+    for pattern, what in _GRADLE_PATTERNS:
+        m = re.search(pattern, text)
+        if m:
+            version = _java(m.group(1).replace("_", "."))
+            return version, [f"{build.name}: {what} says Java {version}"]
+    return None, []
+
+
+# --- Node ----------------------------------------------------------------------------------
+def _major(spec: str) -> str | None:
+    m = re.search(r"(\d+)", spec)
+    return m.group(1) if m else None
+
+
+def node_version(directory: Path, package: dict[str, Any]) -> Found:
+    for name in (".nvmrc", ".node-version"):
+        text = read_text(directory / name)
+        if text and (major := _major(text.strip().splitlines()[0] if text.strip() else "")):
+            return major, [f"{name}: Node {text.strip().splitlines()[0]} (major {major})"]
+    engines = package.get("engines")
+    if isinstance(engines, dict) and isinstance(engines.get("node"), str):
+        spec = engines["node"]
+        majors = [int(x) for x in re.findall(r"(?<![\d.])(\d+)(?:\.|x|\b)", spec)]
+        if majors:
+            return str(min(majors)), [f"package.json: engines.node {spec!r} (lowest major {min(majors)})"]
+    return None, []
+
+
+# --- Python ----------------------------------------------------------------------------------
+def _lower_bound(spec: str) -> str | None:
+    m = re.search(r"(?:>=|~=|==|\^|~|>)?\s*(3\.\d+)", spec)
+    return m.group(1) if m else None
+
+
+def python_version(directory: Path, pyproject: dict[str, Any] | None) -> Found:
+    text = read_text(directory / ".python-version")
+    if text and (m := re.match(r"\s*(3\.\d+)", text)):
+        return m.group(1), [f".python-version: Python {text.strip().splitlines()[0]}"]
+    if pyproject:
+        project = pyproject.get("project") or {}
+        req = project.get("requires-python") if isinstance(project, dict) else None
+        if isinstance(req, str) and (v := _lower_bound(req)):
+            return v, [f"pyproject.toml: requires-python {req!r} (lowest {v})"]
+        poetry = ((pyproject.get("tool") or {}).get("poetry") or {})
+        dep = (poetry.get("dependencies") or {}).get("python") if isinstance(poetry, dict) else None
+        if isinstance(dep, str) and (v := _lower_bound(dep)):
+            return v, [f"pyproject.toml: tool.poetry.dependencies.python {dep!r} (lowest {v})"]
+    return None, []
+
+
+# --- PHP -------------------------------------------------------------------------------------
+def composer_php(composer: dict[str, Any]) -> Found:
+    platform = ((composer.get("config") or {}).get("platform") or {}).get("php")
+    if isinstance(platform, str) and (m := re.match(r"(\d+\.\d+)", platform)):
+        return m.group(1), [f"composer.json: config.platform.php {platform!r}"]
+    req = (composer.get("require") or {}).get("php")
+    if isinstance(req, str) and (m := re.search(r"(\d+\.\d+)", req)):
+        return m.group(1), [f"composer.json: require.php {req!r} (lowest {m.group(1)})"]
+    return None, []
+
+
+# --- Go --------------------------------------------------------------------------------------
+def go_version(gomod: Path) -> Found:
+    text = read_text(gomod) or ""
+    toolchain = re.search(r"^toolchain\s+go(\d+\.\d+)", text, re.M)
+    directive = re.search(r"^go\s+(\d+\.\d+)(?:\.\d+)?\s*$", text, re.M)
+    if toolchain:
+        return toolchain.group(1), [f"go.mod: toolchain go{toolchain.group(1)}"]
+    if directive:
+        return directive.group(1), [f"go.mod: go directive {directive.group(1)}"]
+    return None, []
+
+
+# --- C++ -------------------------------------------------------------------------------------
+def cmake_facts(cmake: Path) -> tuple[dict[str, str], list[str]]:
+    text = read_text(cmake) or ""
+    m = re.search(r"set\s*\(\s*CMAKE_CXX_STANDARD\s+(\d+)", text, re.I) or re.search(
+        r"cxx_std_(\d+)", text)
+    if m:
+        return {"cxx_standard": m.group(1)}, [f"CMakeLists.txt: C++ standard {m.group(1)}"]
+    return {}, []
