@@ -18,8 +18,10 @@ from jenkinsbridge.images.service import (
     ImageJob,
     TagInputs,
     build_job_image,
+    build_request,
     push_job_image,
 )
+from jenkinsbridge.images.values import created_from_env
 from jenkinsbridge.spec import load_specs
 from jenkinsbridge.spec.checks import check_image_reference
 
@@ -107,10 +109,11 @@ def run_build(args: argparse.Namespace) -> Result:
         except ValueError as e:
             raise UsageError(f"--cache-from: {e}") from e
     options = BuildOptions(build_args=_build_args(args.build_arg), target=args.target,
-                           cache_from=list(args.cache_from))
+                           cache_from=list(args.cache_from), created=created_from_env(os.environ))
+    build_request(item, options)  # bad input fails here, before the engine is asked
     client = _client()
     try:
-        result = build_job_image(client, item, options, _progress(args))
+        result = build_job_image(client, item, options, _progress(args), os.environ)
     finally:
         client.close()
     return Result(text="\n".join(result.references),

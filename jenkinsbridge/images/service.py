@@ -4,14 +4,13 @@ tag, and push it to its registry (TLS, credentials, retries, digest checked)."""
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jenkinsbridge.errors import UsageError
+from jenkinsbridge.errors import UsageError, from_docker_error
 from jenkinsbridge.images.build import BuildRequest, BuildResult, build_image
 from jenkinsbridge.images.credentials import missing_credentials_hint, resolve_credentials
 from jenkinsbridge.images.progress import NullProgress, Progress
@@ -19,10 +18,17 @@ from jenkinsbridge.images.push import PushResult, push_references, write_digest_
 from jenkinsbridge.images.registry import RegistryAPI, is_loopback
 from jenkinsbridge.images.retry import retry_from_env
 from jenkinsbridge.images.trust import CERTS_D, engine_trust, resolve_tls
-from jenkinsbridge.images.values import TagValues, image_references, oci_labels, resolve_values
+from jenkinsbridge.images.values import (
+    TagValues,
+    image_references,
+    oci_labels,
+    registry_of,
+    resolve_values,
+    split_reference,
+)
 from jenkinsbridge.spec.models import Image, Job
 
-__all__ = ["BuildOptions", "ImageJob", "TagInputs", "build_job_image", "push_job_image"]
+__all__ = ["BuildOptions", "ImageJob", "TagInputs", "build_job_image", "build_request", "push_job_image"]
 
 log = logging.getLogger(__name__)
 
@@ -67,22 +73,55 @@ class BuildOptions:
     build_args: Mapping[str, str] = field(default_factory=dict)
     target: str | None = None
     cache_from: list[str] = field(default_factory=list)
+    created: datetime | None = None  # org.opencontainers.image.created; now when None
+
+
+def _fetch_cache(client: Any, refs: list[str], env: Mapping[str, str], progress: Progress) -> None:
+    """The engine's builder takes cache only from local images: pull the missing ones."""
+    import docker.errors
+
+    for ref in refs:
+        try:
+            client.images.get(ref)
+            continue
+        except docker.errors.ImageNotFound:
+            pass
+        except docker.errors.DockerException as e:
+            progress.note(f"cache image {ref}: {from_docker_error(e, action='inspect')}")
+            continue
+        name, tag = split_reference(ref)
+        registry = registry_of(name)
+        creds = resolve_credentials(registry, env)
+        try:
+            client.api.pull(name, tag=tag,
+                            auth_config=creds.auth_config(registry) if creds else None)
+            client.images.get(ref)  # a pull can fail inside its stream
+            progress.note(f"cache image {ref} pulled")
+        except docker.errors.DockerException as e:
+            progress.note(f"cache image {ref} not available, building without it: "
+                          f"{from_docker_error(e, action='pull')}")
+
+
+def build_request(item: ImageJob, options: BuildOptions | None = None) -> BuildRequest:
+    """What to build, checked: the context and Dockerfile exist (UsageError otherwise)."""
+    opts = options or BuildOptions()
+    request = BuildRequest(
+        context=item.context, dockerfile=item.image.dockerfile, references=item.references,
+        build_args={**item.image.build_args, **opts.build_args},
+        target=opts.target or item.image.target,
+        labels=oci_labels(item.job.source.url, item.values, created=opts.created),
+        cache_from=list(opts.cache_from),
+    )
+    request.check()
+    return request
 
 
 def build_job_image(client: Any, item: ImageJob, options: BuildOptions | None = None,
-                    progress: Progress | None = None) -> BuildResult:
+                    progress: Progress | None = None, env: Mapping[str, str] | None = None) -> BuildResult:
     """Build the job's image and tag it with every reference of its tag templates."""
-    opts = options or BuildOptions()
-    created = None
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():  # reproducible builds: the commit's time instead of now
-        created = datetime.fromtimestamp(int(epoch), UTC)
-    args = {**item.image.build_args, **opts.build_args}
-    request = BuildRequest(
-        context=item.context, dockerfile=item.image.dockerfile, references=item.references,
-        build_args=args, target=opts.target or item.image.target,
-        labels=oci_labels(item.job.source.url, item.values, created=created), cache_from=list(opts.cache_from),
-    )
+    request = build_request(item, options)
+    if request.cache_from:
+        _fetch_cache(client, list(request.cache_from), env or {}, progress or NullProgress())
     return build_image(client, request, progress)
 
 

@@ -18,15 +18,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from jenkinsbridge.errors import UsageError
-from jenkinsbridge.spec.checks import check_image_reference, expand_tag
+from jenkinsbridge.spec.checks import REFERENCE_RE, check_image_reference, expand_tag
 from jenkinsbridge.spec.models import Image
 
 __all__ = [
     "LOCAL_BUILD",
     "TagValues",
+    "created_from_env",
     "image_references",
     "oci_labels",
+    "registry_of",
     "resolve_values",
+    "split_reference",
 ]
 
 log = logging.getLogger(__name__)
@@ -121,6 +124,32 @@ def image_references(image: Image, values: TagValues) -> list[str]:
         if ref not in refs:
             refs.append(ref)
     return refs
+
+
+def created_from_env(env: Mapping[str, str]) -> datetime | None:
+    """SOURCE_DATE_EPOCH (reproducible builds) as the image's creation time, when set."""
+    epoch = env.get("SOURCE_DATE_EPOCH", "")
+    if not epoch:
+        return None
+    if not epoch.isdigit():
+        raise UsageError(f"SOURCE_DATE_EPOCH {epoch!r} is not a count of seconds since 1970")
+    return datetime.fromtimestamp(int(epoch), UTC)
+
+
+def split_reference(ref: str) -> tuple[str, str]:
+    """(name, tag or digest) of an image reference; the tag is "latest" when absent."""
+    m = REFERENCE_RE.match(ref)
+    if not m:
+        raise UsageError(f"{ref!r} is not an image reference; expected [registry[:port]/]name[:tag]")
+    return m.group(1), m.group(3) or m.group(2) or "latest"
+
+
+def registry_of(name: str) -> str:
+    """The registry a name lives in, as Docker reads it (docker.io when none is named)."""
+    first, _, rest = name.partition("/")
+    if rest and ("." in first or ":" in first or first == "localhost"):
+        return first
+    return "docker.io"
 
 
 def _public_url(url: str) -> str:
