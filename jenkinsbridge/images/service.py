@@ -59,7 +59,7 @@ class ImageJob:
            tags: TagInputs | None = None) -> ImageJob:
         if job.image is None:
             raise UsageError(f"job {job.full_name!r} has no image section; add image: {{registry, "
-                             "repository}} to the spec")
+                             "repository} to the spec")
         ctx = (context if context is not None else spec_dir / job.image.context).resolve()
         given = tags or TagInputs()
         values = resolve_values(ctx, env, commit=given.commit, build=given.build,

@@ -113,6 +113,7 @@ class TestRegistry:
     username: str
     password: str
     client_ca: bool = False
+    tls: bool = True
     proc: subprocess.Popen[bytes] | None = None
     log_path: Path = field(init=False)
     installed_trust: Path | None = None
@@ -126,7 +127,7 @@ class TestRegistry:
 
     @property
     def url(self) -> str:
-        return f"https://{self.host}"
+        return f"{'https' if self.tls else 'http'}://{self.host}"
 
     # --- life cycle --------------------------------------------------------------------
     def start(self, timeout: float = 30.0) -> None:
@@ -142,7 +143,7 @@ class TestRegistry:
                 raise RuntimeError(f"docker-registry exited: {self.log_path.read_text()[-2000:]}")
             with contextlib.suppress(requests.RequestException):
                 r = requests.get(f"{self.url}/v2/", verify=str(self.ca), timeout=2,
-                                 cert=self._client_pair())
+                                 cert=self._client_pair() if self.tls else None)
                 if r.status_code in (200, 401):
                     return
             time.sleep(0.1)
@@ -186,7 +187,7 @@ class TestRegistry:
 
         ``verify`` goes per request: a session's ``verify`` loses to REQUESTS_CA_BUNDLE."""
         r = requests.get(f"{self.url}{path}", verify=str(self.ca), auth=(self.username, self.password),
-                         cert=self._client_pair(), timeout=10, **kwargs)
+                         cert=self._client_pair() if self.tls else None, timeout=10, **kwargs)
         r.raise_for_status()
         return r
 
@@ -232,8 +233,7 @@ def _write_config(reg: TestRegistry, server: tuple[Path, Path]) -> None:
         "http:",
         f"  addr: 127.0.0.1:{reg.port}",
         f"  secret: {uuid.uuid4().hex}",
-        "  tls:",
-        *tls,
+        *(["  tls:", *tls] if reg.tls else []),
         "auth:",
         "  htpasswd:",
         "    realm: jenkinsbridge-test",
@@ -245,9 +245,11 @@ def _write_config(reg: TestRegistry, server: tuple[Path, Path]) -> None:
 
 @contextlib.contextmanager
 def running_registry(root: Path, *, username: str = "jbuser", password: str | None = None,
-                     trust: bool = True, client_ca: bool = False) -> Iterator[TestRegistry]:
+                     trust: bool = True, client_ca: bool = False, tls: bool = True
+                     ) -> Iterator[TestRegistry]:
     """Start a TLS + htpasswd registry under ``root``; stop it and remove its trust on exit.
 
+    ``tls=False`` serves plain HTTP (still with htpasswd), for the plain-HTTP policy.
     ``client_ca=True`` makes the registry ask for a client certificate signed by its CA
     (``root/client.crt`` and ``root/client.key`` are made for the test to use).
     """
@@ -258,11 +260,11 @@ def running_registry(root: Path, *, username: str = "jbuser", password: str | No
     if client_ca:
         make_cert(root, "client", ca, server=False)
     reg = TestRegistry(root=root, port=free_port(), ca=ca[0], ca_key=ca[1], username=username,
-                       password=password or uuid.uuid4().hex, client_ca=client_ca)
+                       password=password or uuid.uuid4().hex, client_ca=client_ca, tls=tls)
     _htpasswd(root / "htpasswd", {username: reg.password})
     _write_config(reg, server)
     try:
-        if trust:
+        if trust and tls:
             reg.trust_for_engine()
         reg.start()
         yield reg
