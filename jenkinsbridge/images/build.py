@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 _STEP_RE = re.compile(r"^Step (\d+/\d+) : (.*)$")
 _ID_RE = re.compile(r"^Successfully built ([0-9a-f]{12,64})$")
+_ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # the builder colours a step's stderr
+_BOOKKEEPING = (" ---> ", "Removing intermediate container ")
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,8 @@ def follow_build(chunks: Iterable[Mapping[str, Any]], progress: Progress) -> str
         text = chunk.get("stream")
         if not isinstance(text, str):
             continue
-        for line in text.splitlines():
-            line = line.rstrip()
+        for raw in text.splitlines():
+            line = _ANSI_RE.sub("", raw).rstrip()
             if not line:
                 continue
             m = _STEP_RE.match(line)
@@ -82,7 +84,7 @@ def follow_build(chunks: Iterable[Mapping[str, Any]], progress: Progress) -> str
             found = _ID_RE.match(line)
             if found and image_id is None:
                 image_id = found.group(1)
-            progress.output(line)
+            progress.output(line, noise=line.startswith(_BOOKKEEPING))
     return image_id
 
 

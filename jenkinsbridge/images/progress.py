@@ -20,8 +20,8 @@ class Progress(Protocol):
     def step(self, text: str) -> None:
         """A build step starts ("Step 2/5 : RUN make")."""
 
-    def output(self, line: str) -> None:
-        """A line of build output."""
+    def output(self, line: str, *, noise: bool = False) -> None:
+        """A line of build output; ``noise``: the builder's own bookkeeping."""
 
     def layer(self, layer_id: str, status: str, current: int | None, total: int | None) -> None:
         """A layer's state during a push (Preparing, Pushing, Pushed, Layer already exists)."""
@@ -40,7 +40,7 @@ class NullProgress:
     def step(self, text: str) -> None:
         pass
 
-    def output(self, line: str) -> None:
+    def output(self, line: str, *, noise: bool = False) -> None:
         pass
 
     def layer(self, layer_id: str, status: str, current: int | None, total: int | None) -> None:
@@ -88,8 +88,9 @@ class StreamProgress:
         else:
             self._write(text)
 
-    def output(self, line: str) -> None:
-        self._tail.append(line)
+    def output(self, line: str, *, noise: bool = False) -> None:
+        if not noise:
+            self._tail.append(line)
         if self.verbose:
             self._write(line)
 

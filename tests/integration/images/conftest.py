@@ -39,23 +39,28 @@ class App:
     registry: TestRegistry
     repository: str
     env: dict[str, str]
+    docker: Any = None
     refs: list[str] = field(default_factory=list)
+    image_ids: list[str] = field(default_factory=list)
 
     def cli(self, *argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-        """Run `jenkinsbridge ARGV` in-process; (exit code, stdout, stderr)."""
+        """Run `jenkinsbridge ARGV` in-process; (exit code, stdout, stderr). What a build
+        made is recorded for the teardown."""
         out, err = io.StringIO(), io.StringIO()
         full = {**self.env, **(env or {})}
         with mock.patch.dict(os.environ, full), contextlib.redirect_stdout(out), \
                 contextlib.redirect_stderr(err):
             code = main(list(argv))
+        if code == 0 and "build" in argv and "--json" not in argv:
+            for ref in out.getvalue().split():
+                self.refs.append(ref)
+                self.image_ids.append(self.docker.images.get(ref).id)
         return code, out.getvalue(), err.getvalue()
 
     def build(self, *extra: str) -> list[str]:
         code, out, err = self.cli("image", "build", str(self.spec), *extra)
         assert code == 0, err
-        refs = out.split()
-        self.refs.extend(r for r in refs if r not in self.refs)
-        return refs
+        return out.split()
 
 
 def _spec_text(reg: TestRegistry, repository: str, tags: list[str], ca: str | None) -> str:
@@ -81,6 +86,8 @@ def _spec_text(reg: TestRegistry, repository: str, tags: list[str], ca: str | No
 def make_app(tmp_path_factory: pytest.TempPathFactory, base_image: str,
              docker_client: Any) -> Iterator[Callable[..., App]]:
     apps: list[App] = []
+    label = {"label": "io.jenkinsbridge.test=images", "dangling": True}
+    dangling_before = {i.id for i in docker_client.images.list(filters=label)}
 
     def make(reg: TestRegistry, *, tags: list[str] | None = None, dockerfile: str = DOCKERFILE,
              ca_in_spec: bool = True) -> App:
@@ -95,7 +102,7 @@ def make_app(tmp_path_factory: pytest.TempPathFactory, base_image: str,
         env = {"GIT_COMMIT": COMMIT, "BUILD_NUMBER": "17", "BRANCH_NAME": "main",
                "JB_REGISTRY_USERNAME": reg.username, "JB_REGISTRY_PASSWORD": reg.password,
                "JB_REGISTRY_RETRIES": "3", "JB_REGISTRY_RETRY_DELAY": "0.2"}
-        app = App(dir=root, spec=spec, registry=reg, repository=repository, env=env)
+        app = App(dir=root, spec=spec, registry=reg, repository=repository, env=env, docker=docker_client)
         apps.append(app)
         return app
 
@@ -103,9 +110,17 @@ def make_app(tmp_path_factory: pytest.TempPathFactory, base_image: str,
     import docker.errors
 
     for app in apps:
-        for ref in app.refs:
+        for ref in dict.fromkeys(app.refs):
             with contextlib.suppress(docker.errors.ImageNotFound):
                 docker_client.images.remove(ref)
+        for image_id in dict.fromkeys(app.image_ids):  # retagged away by a later build
+            with contextlib.suppress(docker.errors.ImageNotFound):
+                docker_client.images.remove(image_id)
+    # the cached steps of a build that failed: our label, made during this test
+    for image in docker_client.images.list(filters=label):
+        if image.id not in dangling_before:
+            with contextlib.suppress(docker.errors.ImageNotFound, docker.errors.APIError):
+                docker_client.images.remove(image.id)
 
 
 @pytest.fixture(scope="module")
