@@ -10,12 +10,14 @@ import ipaddress
 import logging
 import re
 import socket
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import requests
+import urllib3
 
 from jenkinsbridge.errors import (
     RegistryAuthError,
@@ -104,10 +106,13 @@ class RegistryAPI:
         """One request; transport failures become the project's errors."""
         target = url or self._url(path)
         try:
-            # verify and cert per request: a session's own value loses to REQUESTS_CA_BUNDLE
-            r = self._http.request(method, target, headers=headers, auth=auth, timeout=TIMEOUT,
-                                   verify=self._verify, cert=self.tls.client_pair,
-                                   allow_redirects=True)
+            with warnings.catch_warnings():
+                if self._verify is False:  # image.insecure: said once in connect(), not per request
+                    warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+                # verify and cert per request: a session's own value loses to REQUESTS_CA_BUNDLE
+                r = self._http.request(method, target, headers=headers, auth=auth, timeout=TIMEOUT,
+                                       verify=self._verify, cert=self.tls.client_pair,
+                                       allow_redirects=True)
         except requests.exceptions.SSLError as e:
             raise self._tls_error(e) from e
         except (requests.ConnectionError, requests.Timeout) as e:
@@ -278,7 +283,7 @@ class RegistryAPI:
 def _reason(e: Exception) -> str:
     """The innermost useful text of a requests/urllib3 error."""
     text = str(e)
-    for pattern in (r"\[SSL[^\]]*\][^(')]*", r"\[Errno [^\]]+\][^')]*",
+    for pattern in (r"\[SSL[^\]]*\][^(')\"]*", r"\[Errno [^\]]+\][^')\"]*",
                     r"(Connection refused|timed out|Name or service not known)"):
         m = re.search(pattern, text)
         if m:

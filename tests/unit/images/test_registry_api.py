@@ -138,3 +138,15 @@ def test_is_loopback(registry: str, addresses: list[str], expected: bool) -> Non
 
 def test_split_host() -> None:
     assert [split_host(r) for r in ("a:1", "a", "[::1]:5000")] == ["a", "a", "::1"]
+
+
+def test_nothing_listening_is_retried_then_one_clean_line() -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        host = f"127.0.0.1:{s.getsockname()[1]}"  # bound, not listening: refused
+        with pytest.raises(RegistryUnreachableError) as e:
+            RegistryAPI(host, retry=FAST).connect(plain_http_allowed=lambda: None)
+    assert str(e.value) == (f"registry {host} is not reachable: [Errno 111] Connection refused "
+                            "(gave up after 3 attempt(s) in 0s)")
