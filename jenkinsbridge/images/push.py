@@ -112,7 +112,10 @@ def push_references(client: Any, api: RegistryAPI, references: list[str], *,
                 chunks = client.api.push(repo, tag=tag, stream=True, decode=True, auth_config=auth)
                 return follow_push(chunks, shown, registry=registry, credentials_hint=credentials_hint)
             except docker.errors.DockerException as e:
-                raise from_docker_error(e, action=f"push {repo}:{tag}") from e
+                err = from_docker_error(e, action=f"push {repo}:{tag}")
+                said = str(getattr(e, "explanation", None) or e)
+                mapped = from_registry_message(said, registry=registry)  # registry trouble, told by the engine
+                raise (mapped if type(mapped) is not RegistryError else err) from e
             finally:
                 shown.close()
 
