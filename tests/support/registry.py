@@ -259,7 +259,12 @@ def running_registry(root: Path, *, username: str = "jbuser", password: str | No
     server = make_cert(root, "server", ca)
     if client_ca:
         make_cert(root, "client", ca, server=False)
-    reg = TestRegistry(root=root, port=free_port(), ca=ca[0], ca_key=ca[1], username=username,
+    port = free_port()
+    for _ in range(20):  # a port whose certs.d entry is not left over from someone else
+        if not (CERTS_D / f"127.0.0.1:{port}").exists():
+            break
+        port = free_port()
+    reg = TestRegistry(root=root, port=port, ca=ca[0], ca_key=ca[1], username=username,
                        password=password or uuid.uuid4().hex, client_ca=client_ca, tls=tls)
     _htpasswd(root / "htpasswd", {username: reg.password})
     _write_config(reg, server)
