@@ -102,7 +102,8 @@ class RegistryAPI:
         return f"{self.scheme}://{self.registry}{path}"
 
     def _send(self, method: str, path: str, *, headers: dict[str, str] | None = None,
-              auth: Any = None, url: str | None = None) -> requests.Response:
+              auth: Any = None, url: str | None = None, data: dict[str, str] | None = None
+              ) -> requests.Response:
         """One request; transport failures become the project's errors."""
         target = url or self._url(path)
         try:
@@ -110,7 +111,7 @@ class RegistryAPI:
                 if self._verify is False:  # image.insecure: said once in connect(), not per request
                     warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
                 # verify and cert per request: a session's own value loses to REQUESTS_CA_BUNDLE
-                r = self._http.request(method, target, headers=headers, auth=auth, timeout=TIMEOUT,
+                r = self._http.request(method, target, headers=headers, auth=auth, data=data, timeout=TIMEOUT,
                                        verify=self._verify, cert=self.tls.client_pair,
                                        allow_redirects=True)
         except requests.exceptions.SSLError as e:
@@ -163,12 +164,12 @@ class RegistryAPI:
             return r
         challenge = r.headers.get("WWW-Authenticate", "")
         creds = self.credentials
-        if creds is None or (creds.identity_token and not creds.password):
+        kind = challenge.split(" ", 1)[0].lower()
+        if creds is None or (kind != "bearer" and not creds.password):
             raise RegistryAuthError(f"registry {self.registry} requires a login; {self.credentials_hint}",
                                     registry=self.registry)
-        kind = challenge.split(" ", 1)[0].lower()
         if kind == "bearer":
-            headers["Authorization"] = f"Bearer {self._bearer(challenge, scope)}"
+            headers["Authorization"] = f"Bearer {self._bearer(creds, challenge, scope)}"
             r = self._send(method, path, headers=headers)
         else:
             r = self._send(method, path, headers=headers, auth=(creds.username, creds.password))
@@ -183,7 +184,8 @@ class RegistryAPI:
             f"registry {self.registry} refused the login of user {user!r} (credentials from "
             f"{source}): wrong username or password", registry=self.registry)
 
-    def _bearer(self, challenge: str, scope: str | None) -> str:
+    def _bearer(self, creds: Credentials, challenge: str, scope: str | None) -> str:
+        """A token from the challenge's realm: Basic credentials, or an identity (refresh) token."""
         params = dict(_CHALLENGE_RE.findall(challenge))
         realm = params.pop("realm", "")
         if not realm.startswith(("https://", "http://")):
@@ -191,10 +193,14 @@ class RegistryAPI:
                                     registry=self.registry)
         if scope:
             params["scope"] = scope
-        assert self.credentials is not None
-        query = "&".join(f"{quote(k)}={quote(v)}" for k, v in params.items())
-        r = self._send("GET", "", url=f"{realm}?{query}" if query else realm,
-                       auth=(self.credentials.username, self.credentials.password))
+        if creds.identity_token:  # OAuth2 refresh token, as `docker login` stores for some registries
+            form = {**params, "grant_type": "refresh_token", "refresh_token": creds.identity_token,
+                    "client_id": "jenkinsbridge"}
+            r = self._send("POST", "", url=realm, data=form)
+        else:
+            query = "&".join(f"{quote(k)}={quote(v)}" for k, v in params.items())
+            r = self._send("GET", "", url=f"{realm}?{query}" if query else realm,
+                           auth=(creds.username, creds.password))
         if r.status_code in (401, 403):
             raise self._refused()
         if r.status_code != 200:

@@ -35,7 +35,7 @@ def server() -> Iterator[Callable[[Handler], str]]:
                 if self.command != "HEAD":
                     self.wfile.write(body)
 
-            do_GET = do_HEAD = _any
+            do_GET = do_HEAD = do_POST = _any
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -150,3 +150,21 @@ def test_nothing_listening_is_retried_then_one_clean_line() -> None:
             RegistryAPI(host, retry=FAST).connect(plain_http_allowed=lambda: None)
     assert str(e.value) == (f"registry {host} is not reachable: [Errno 111] Connection refused "
                             "(gave up after 3 attempt(s) in 0s)")
+
+
+def test_identity_token_is_exchanged_for_an_access_token(server: Callable[[Handler], str]) -> None:
+    forms: list[str] = []
+    token_host = ""
+
+    def handle(h: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+        if h.command == "POST":
+            forms.append(h.rfile.read(int(h.headers["Content-Length"])).decode())
+            return 200, {}, json.dumps({"access_token": "A1"}).encode()
+        if h.headers.get("Authorization") == "Bearer A1":
+            return 200, API, b"{}"
+        return 401, {**API, "WWW-Authenticate": f'Bearer realm="http://{token_host}/token",service="reg"'}, b""
+
+    host = token_host = server(handle)
+    api = RegistryAPI(host, credentials=Credentials("", "", identity_token="refresh-me"), retry=FAST)
+    api.connect(plain_http_allowed=lambda: None)
+    assert forms and "grant_type=refresh_token" in forms[0] and "refresh_token=refresh-me" in forms[0]
