@@ -43,13 +43,15 @@ class App:
     refs: list[str] = field(default_factory=list)
     image_ids: list[str] = field(default_factory=list)
 
-    def cli(self, *argv: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-        """Run `jenkinsbridge ARGV` in-process; (exit code, stdout, stderr). What a build
-        made is recorded for the teardown."""
+    def cli(self, *argv: str, env: dict[str, str | None] | None = None) -> tuple[int, str, str]:
+        """Run `jenkinsbridge ARGV` in-process; (exit code, stdout, stderr). ``env`` adds to
+        the app's environment (None removes a variable). What a build made is recorded."""
         out, err = io.StringIO(), io.StringIO()
-        full = {**self.env, **(env or {})}
-        with mock.patch.dict(os.environ, full), contextlib.redirect_stdout(out), \
-                contextlib.redirect_stderr(err):
+        full: dict[str, str | None] = {**self.env, **(env or {})}
+        with mock.patch.dict(os.environ, {k: v for k, v in full.items() if v is not None}), \
+                contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            for key in [k for k, v in full.items() if v is None]:
+                os.environ.pop(key, None)
             code = main(list(argv))
         if code == 0 and "build" in argv and "--json" not in argv:
             for ref in out.getvalue().split():

@@ -34,7 +34,7 @@ def _files(paths: list[Path], since: float) -> Iterator[Path]:
                     st = p.stat()
                 except OSError:
                     continue
-                if st.st_mtime >= since and st.st_size < 20_000_000 and p.is_file():
+                if st.st_mtime >= since and st.st_size < 2_000_000 and p.is_file():  # config-sized files
                     yield p
 
 
@@ -71,6 +71,35 @@ def test_no_credential_is_left_on_disk(shared_registry: TestRegistry, make_app: 
     assert list(dockercfg.iterdir()) == []  # no config.json was made
     assert sorted(p.name for p in (CERTS_D / reg.host).iterdir()) == ["ca.crt"]
     assert reg.password not in proc.stderr + proc.stdout
+
+
+def test_credentials_from_a_docker_credential_helper(shared_registry: TestRegistry,
+                                                    make_app: Callable[..., App], tmp_path: Path) -> None:
+    reg = shared_registry
+    app = make_app(reg)
+    app.build()
+    helper = tmp_path / "bin" / "docker-credential-jbtimages"
+    helper.parent.mkdir()
+    helper.write_text(f"""#!/bin/sh
+read server
+[ "$1" = get ] && [ "$server" = "{reg.host}" ] || {{ echo "credentials not found"; exit 1; }}
+printf '{{"ServerURL":"%s","Username":"{reg.username}","Secret":"{reg.password}"}}' "$server"
+""")
+    helper.chmod(0o700)
+    config = tmp_path / "docker-config"
+    config.mkdir()
+    (config / "config.json").write_text(f'{{"credHelpers": {{"{reg.host}": "jbtimages"}}}}')
+    code, out, err = app.cli("image", "push", str(app.spec), env={
+        "JB_REGISTRY_USERNAME": None, "JB_REGISTRY_PASSWORD": None, "DOCKER_CONFIG": str(config),
+        "PATH": f"{helper.parent}{os.pathsep}{os.environ['PATH']}"})
+    assert code == 0, err
+    assert out.strip() == f"{reg.host}/{app.repository}@{reg.manifest(app.repository, 'latest')[0]}"
+    assert (config / "config.json").read_text() == f'{{"credHelpers": {{"{reg.host}": "jbtimages"}}}}'
+    # without the helper and the variables: a login is required, named by the credentials ID
+    code, _, err = app.cli("image", "push", str(app.spec), env={
+        "JB_REGISTRY_USERNAME": None, "JB_REGISTRY_PASSWORD": None, "DOCKER_CONFIG": str(tmp_path)})
+    assert code == 1
+    assert "requires a login; bind the Jenkins credential 'registry-creds' (image.credentials)" in err
 
 
 def test_plain_http_is_allowed_on_loopback(make_app: Callable[..., App],
