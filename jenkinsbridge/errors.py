@@ -29,7 +29,10 @@ __all__ = [
     "PermissionDeniedError",
     "PluginsMissingError",
     "Problem",
+    "RegistryAuthError",
     "RegistryError",
+    "RegistryTLSError",
+    "RegistryUnreachableError",
     "RenderError",
     "SpecError",
     "StageFailedError",
@@ -37,6 +40,7 @@ __all__ = [
     "from_docker_error",
     "from_http_error",
     "from_jenkins_error",
+    "from_registry_message",
 ]
 
 
@@ -177,6 +181,22 @@ class ImageBuildError(DockerOperationError):
 class RegistryError(JenkinsbridgeError):
     """The registry refused a login, a push or a pull, or could not be reached."""
 
+    def __init__(self, message: str, *, registry: str | None = None) -> None:
+        super().__init__(message)
+        self.registry = registry
+
+
+class RegistryAuthError(RegistryError):
+    """The registry refused the credentials (or asked for some and there were none)."""
+
+
+class RegistryTLSError(RegistryError):
+    """TLS with the registry failed: an unknown CA, a wrong name, a missing client certificate."""
+
+
+class RegistryUnreachableError(RegistryError):
+    """The registry did not answer (refused, timed out, 5xx) after the retries."""
+
 
 class DeployError(JenkinsbridgeError):
     """A rollout failed; the old version keeps serving."""
@@ -283,3 +303,25 @@ def from_docker_error(exc: BaseException, *, action: str = "docker") -> DockerOp
     if type(exc).__name__ == "DockerException" and "Connection" in str(exc):
         text = f"cannot reach the Docker engine (DOCKER_HOST?): {exc}"
     return DockerOperationError(f"{action}: {text}", status=status)
+
+
+# What the Docker engine says when a push fails, and the class it means.
+_REGISTRY_PATTERNS: tuple[tuple[tuple[str, ...], type[RegistryError]], ...] = (
+    (("x509:", "certificate signed by unknown authority", "certificate is not valid",
+      "tls: ", "remote error: tls"), RegistryTLSError),
+    (("unauthorized", "authentication required", "incorrect username or password", "denied",
+      "no basic auth credentials"), RegistryAuthError),
+    (("connection refused", "no such host", "i/o timeout", "connection reset", "eof",
+      "tls handshake timeout", "502", "503", "504",
+      "toomanyrequests", "too many requests", "unexpected http status: 5"),
+     RegistryUnreachableError),
+)
+
+
+def from_registry_message(detail: str, *, registry: str, action: str = "push") -> RegistryError:
+    """Map the engine's error text for a registry operation to the precise class."""
+    low = detail.lower()
+    for needles, cls in _REGISTRY_PATTERNS:
+        if any(n in low for n in needles):
+            return cls(f"{action} to {registry}: {detail}", registry=registry)
+    return RegistryError(f"{action} to {registry}: {detail}", registry=registry)

@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "schema": "jenkinsbridge.cli.cmd_schema",
     "casc": "jenkinsbridge.cli.cmd_casc",
     "wizard": "jenkinsbridge.cli.cmd_wizard",
+    "image": "jenkinsbridge.cli.cmd_image",
 }
 
 
