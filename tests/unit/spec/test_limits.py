@@ -21,10 +21,11 @@ JOB = """  - name: job-{i}
 def _write_big(path: Path, size: int) -> None:
     with path.open("w", encoding="utf-8") as fh:
         fh.write("version: 1\njobs:\n")
-        i = 0
+        block, i = "", 0
         while fh.tell() < size:
-            fh.write(JOB.format(i=i))
-            i += 1
+            block = "".join(JOB.format(i=n) for n in range(i, i + 2000))
+            fh.write(block)
+            i += 2000
 
 
 @pytest.mark.parametrize("command", ["validate", "render"])
