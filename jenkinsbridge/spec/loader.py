@@ -8,6 +8,7 @@ line in `defaults`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from jenkinsbridge.spec.semantic import job_problems
 from jenkinsbridge.spec.yamlpos import Pos, Positions, YamlProblem, load_yaml
 
 __all__ = ["MAX_SPEC_BYTES", "Spec", "format_path", "load_spec_text", "load_specs"]
+
+log = logging.getLogger(__name__)
 
 MAX_SPEC_BYTES = 1024 * 1024
 TOP_KEYS = ("version", "defaults", "jobs")
@@ -92,6 +95,7 @@ def load_specs(paths: Sequence[str | Path]) -> Spec:
     named: list[_Named] = []
     for p in paths:
         loaded = _load_file(Path(p))
+        log.debug("%s: %d valid job(s), %d problem(s)", p, len(loaded.jobs), len(loaded.problems))
         jobs.extend(loaded.jobs)
         named.extend(loaded.named)
         problems.extend(loaded.problems)

@@ -155,22 +155,27 @@ class _Walker:
             raise YamlProblem(_pos(self.file, node.start_mark),
                               f"aliases expand to {what}; a spec uses aliases for small shared parts")
         file, positions, loader = self.file, self.positions, self.loader
-        positions.values.setdefault(path, _pos(file, node.start_mark))
+        positions.values[path] = _pos(file, node.start_mark)
         if isinstance(node, yaml.MappingNode):
+            # keys written in this mapping; those `<<` merges in may be overridden by them
+            own = {id(k) for k, _ in node.value}
             try:
                 loader.flatten_mapping(node)
             except yaml.MarkedYAMLError as e:
                 raise YamlProblem(_pos(file, e.problem_mark), f"YAML error: {e.problem}") from None
             out: dict[Any, Any] = {}
+            written: set[Any] = set()
             for knode, vnode in node.value:
                 key = _scalar(loader, knode, file)
                 if not isinstance(key, str | int | bool) or isinstance(key, bool):
                     key = str(key)
-                if key in out:
+                if id(knode) in own and key in written:
                     raise YamlProblem(
                         _pos(file, knode.start_mark),
                         f"duplicate key {key!r}; each key appears once in a mapping",
                     )
+                if id(knode) in own:
+                    written.add(key)
                 sub = (*path, key)
                 positions.keys[sub] = _pos(file, knode.start_mark)
                 out[key] = self.walk(vnode, sub)
