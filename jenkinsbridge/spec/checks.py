@@ -245,7 +245,8 @@ def check_item_name(value: str) -> None:
     bad = sorted({c for c in value if c in _UNSAFE_NAME_CHARS or ord(c) < 32})
     if bad:
         shown = " ".join(repr(c) for c in bad)
-        raise ValueError(f"name {value!r} contains {shown}; Jenkins names exclude ?*/\\%!@#$^&|<>[]:;")
+        raise ValueError(f"name {value!r} contains {shown}; names exclude ?*/\\%!@#$^&|<>[]:; "
+                         "(Jenkins' rule) and quotes")
     if value != value.strip():
         raise ValueError(f"name {value!r} has leading or trailing spaces")
     if len(value) > 255:
@@ -373,7 +374,7 @@ class _LabelParser:
 
 
 # --- misc -----------------------------------------------------------------------------------
-_EMAIL_RE = re.compile(r"^[^@\s,;<>\"']+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+_EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 _DOCKER_ENDPOINT_RE = re.compile(r"^(?:unix://\S+|tcp://[A-Za-z0-9.\-\[\]:]+:\d+|ssh://\S+)$")
 
 
