@@ -3,6 +3,7 @@ with one message of the form "what is wrong; what is allowed"."""
 
 from __future__ import annotations
 
+import functools
 import re
 import zoneinfo
 
@@ -96,7 +97,7 @@ def check_repository(value: str) -> None:
             "separated by '/', e.g. acme/shop-api"
         )
     if len(value) > 255:
-        raise ValueError("repository name is longer than 255 characters")
+        raise ValueError("repository name is longer than 255 characters; shorten it")
 
 
 # --- tags with placeholders ---------------------------------------------------------
@@ -172,8 +173,9 @@ def check_cron(value: str) -> None:
         _check_cron_line(entry)
 
 
-def _zones() -> set[str]:
-    return zoneinfo.available_timezones() | {"UTC"}
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones() | {"UTC"})
 
 
 def _check_cron_line(line: str) -> None:
@@ -241,16 +243,16 @@ def check_item_name(value: str) -> None:
     if not value.strip():
         raise ValueError("empty name; a Jenkins item needs a name")
     if value in {".", ".."}:
-        raise ValueError(f"{value!r} is not a valid name")
+        raise ValueError(f"{value!r} is not a valid name; a name is not '.' or '..'")
     bad = sorted({c for c in value if c in _UNSAFE_NAME_CHARS or ord(c) < 32})
     if bad:
         shown = " ".join(repr(c) for c in bad)
         raise ValueError(f"name {value!r} contains {shown}; names exclude ?*/\\%!@#$^&|<>[]:; "
                          "(Jenkins' rule) and quotes")
     if value != value.strip():
-        raise ValueError(f"name {value!r} has leading or trailing spaces")
+        raise ValueError(f"name {value!r} has leading or trailing spaces; remove them")
     if len(value) > 255:
-        raise ValueError("name is longer than 255 characters")
+        raise ValueError("name is longer than 255 characters; shorten it")
 
 
 def check_folder_path(value: str) -> None:
@@ -310,12 +312,15 @@ def _looks_random(value: str) -> bool:
 
 
 # --- label expressions -----------------------------------------------------------------------
+_ATOM = "label"  # the token kind of a label; operators are their own kind
+_LABEL_HELP = "labels are joined by &&, ||, -> or <->, with ! and parentheses, e.g. 'linux && docker'"
 _LABEL_TOKEN = re.compile(r"\s*(?:(\|\||&&|->|<->|!|\(|\))|\"((?:[^\"\\]|\\.)*)\"|([^\s&|!()<>\"-][^\s&|!()<>\"]*))")
 
 
 def check_label_expression(value: str) -> None:
     """A Jenkins label expression: atoms joined by && || -> <->, with ! and parentheses."""
     tokens: list[str] = []
+    texts: list[str] = []
     pos = 0
     text = value.strip()
     if not text:
@@ -324,26 +329,29 @@ def check_label_expression(value: str) -> None:
         m = _LABEL_TOKEN.match(text, pos)
         if not m or m.end() == pos:
             rest = text[pos:].strip()
-            raise ValueError(f"unexpected {rest[:10]!r} in label expression {value!r}")
-        tokens.append(m.group(1) or "ATOM")
+            raise ValueError(f"unexpected {rest[:10]!r} in label expression {value!r}; {_LABEL_HELP}")
+        tokens.append(m.group(1) or _ATOM)
+        texts.append(m.group(0).strip())
         pos = m.end()
         while pos < len(text) and text[pos].isspace():
             pos += 1
-    _LabelParser(tokens, value).parse()
+    _LabelParser(tokens, texts, value).parse()
 
 
 class _LabelParser:
     _BINARY = ("<->", "->", "||", "&&")
 
-    def __init__(self, tokens: list[str], source: str) -> None:
+    def __init__(self, tokens: list[str], texts: list[str], source: str) -> None:
         self.tokens = tokens
+        self.texts = texts
         self.i = 0
         self.source = source
 
     def parse(self) -> None:
         self._expr(0)
         if self.i != len(self.tokens):
-            raise ValueError(f"unexpected {self.tokens[self.i]!r} in label expression {self.source!r}")
+            raise ValueError(f"unexpected {self.texts[self.i]!r} in label expression {self.source!r}; "
+                             f"{_LABEL_HELP}")
 
     def _expr(self, level: int) -> None:
         if level == len(self._BINARY):
@@ -365,9 +373,9 @@ class _LabelParser:
             self.i += 1
             self._expr(0)
             if self.i >= len(self.tokens) or self.tokens[self.i] != ")":
-                raise ValueError(f"unclosed '(' in label expression {self.source!r}")
+                raise ValueError(f"unclosed '(' in label expression {self.source!r}; close it with ')'")
             self.i += 1
-        elif tok == "ATOM":
+        elif tok == _ATOM:
             self.i += 1
         else:
             raise ValueError(f"unexpected {tok!r} in label expression {self.source!r}; expected a label")
