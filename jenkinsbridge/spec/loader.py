@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from jenkinsbridge.errors import Problem, SpecError
-from jenkinsbridge.spec.messages import PathT, convert, format_path, kind, unknown_key
+from jenkinsbridge.spec.messages import PathT, convert, format_path, kind, suggestion, unknown_key
 from jenkinsbridge.spec.models import Job
 from jenkinsbridge.spec.semantic import job_problems
 from jenkinsbridge.spec.yamlpos import Pos, Positions, YamlProblem, load_yaml
@@ -226,7 +226,7 @@ def _top_problems(data: dict[Any, Any], positions: Positions, start: Pos) -> lis
         if key not in TOP_KEYS:
             problems.append(_problem(positions.locate((key,), key=True), format_path((str(key),)),
                                      unknown_key(key, TOP_KEYS)))
-    misspelt = {p.message.rsplit("'", 2)[-2] for p in problems if "did you mean" in p.message}
+    misspelt = {suggestion(key, TOP_KEYS) for key in data if key not in TOP_KEYS}
     if "version" not in data:
         if "version" not in misspelt:
             problems.append(_problem(start, "version", "required field is missing; add 'version: 1'"))
@@ -235,7 +235,7 @@ def _top_problems(data: dict[Any, Any], positions: Positions, start: Pos) -> lis
                                  f"unsupported version {data['version']!r}; this jenkinsbridge "
                                  "reads version 1"))
     defaults = data.get("defaults")
-    if "defaults" in data and not isinstance(defaults, dict):
+    if defaults is not None and not isinstance(defaults, dict):  # an empty `defaults:` is fine
         problems.append(_problem(positions.locate(("defaults",)), "defaults",
                                  f"expected a mapping of job fields, got {kind(defaults)}"))
     elif isinstance(defaults, dict) and "name" in defaults:

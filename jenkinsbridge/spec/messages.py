@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from jenkinsbridge.spec.checks import FieldProblem
 from jenkinsbridge.spec.models import Job
 
-__all__ = ["PathT", "convert", "describe", "format_path", "kind", "unknown_key"]
+__all__ = ["PathT", "convert", "describe", "format_path", "kind", "model_at", "suggestion", "unknown_key"]
 
 PathT = tuple[str | int, ...]
 

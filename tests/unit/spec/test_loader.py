@@ -125,3 +125,10 @@ def test_stage_waves_follow_needs() -> None:
     stages = s.jobs[0].stages
     assert stages is not None
     assert [[st.name for st in wave] for wave in stage_waves(stages)] == [["u", "l"], ["i"], ["p"]]
+
+
+def test_empty_defaults_is_fine_and_misspelt_top_keys_say_so_once() -> None:
+    assert load_spec_text("version: 1\ndefaults:\njobs:\n" + job("a")).jobs[0].name == "a"
+    assert problems("versoin: 1\njbos: []\n") == [
+        "s.yaml:1:1: versoin: unknown key 'versoin'; did you mean 'version'?",
+        "s.yaml:2:1: jbos: unknown key 'jbos'; did you mean 'jobs'?"]
