@@ -58,3 +58,9 @@ def test_to_a_file(cli: Cli, tmp_path: Path) -> None:
     r = cli("schema", "-o", str(target))
     assert r.code == 0 and r.out == f"wrote {target}\n"
     assert json.loads(target.read_text(encoding="utf-8"))["title"] == "jenkinsbridge spec"
+
+
+def test_write_failure_is_one_line_exit_1_with_json(cli: Cli, tmp_path: Path) -> None:
+    r = cli("schema", "--json", "-o", str(tmp_path / "missing-dir" / "s.json"))
+    assert r.code == 1 and r.err.startswith("jenkinsbridge: error: cannot write ") and len(r.err.splitlines()) == 1
+    assert json.loads(r.out)["type"] == "OutputError"
