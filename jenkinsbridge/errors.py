@@ -26,6 +26,7 @@ __all__ = [
     "JenkinsbridgeError",
     "LockHeldError",
     "NotFoundError",
+    "OutputError",
     "PermissionDeniedError",
     "PluginsMissingError",
     "Problem",
@@ -101,6 +102,14 @@ class SpecError(JenkinsbridgeError):
 
 class RenderError(JenkinsbridgeError):
     """A template could not be rendered (a bug in a template, not in the spec)."""
+
+
+class OutputError(JenkinsbridgeError):
+    """Files could not be written (permissions, a full disk); ``path`` is where it failed."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class JenkinsApiError(JenkinsbridgeError):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from jenkinsbridge.cli.result import Result
+from jenkinsbridge.errors import OutputError, UsageError
 from jenkinsbridge.render import render_spec, write_rendered
 from jenkinsbridge.spec import load_specs
 
@@ -23,9 +24,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> Result:
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"-o {out}: is a file; give a directory to render into")
     spec = load_specs(args.specs)
     result = render_spec(spec)  # everything in memory first: nothing half-written
-    written = write_rendered(result, args.out)
+    try:
+        written = write_rendered(result, out)
+    except OSError as e:
+        where = e.filename or out
+        raise OutputError(f"cannot write {where}: {e.strerror or e}", path=str(where)) from e
     files = result.files()
     return Result(
         text=f"rendered {len(result.jobs)} job(s) and {len(result.folders)} folder(s) into "

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from jenkinsbridge.cli.result import Result
+from jenkinsbridge.errors import OutputError
 from jenkinsbridge.spec.schema import spec_schema
 
 
@@ -22,6 +23,9 @@ def run(args: argparse.Namespace) -> Result:
     schema = spec_schema()
     text = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        try:
+            args.out.write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise OutputError(f"cannot write {args.out}: {e.strerror or e}", path=str(args.out)) from e
         return Result(text=f"wrote {args.out}", data=schema)
     return Result(text=text, data=schema)

@@ -63,17 +63,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _Parser(argparse.ArgumentParser):
-    pass
+class _Logging:
+    """Log records on stderr for the length of one command, then the logging setup is
+    as it was, so main() can run in-process many times. Warnings always; with -v the
+    debug logs of jenkinsbridge, with -vv those of the libraries it uses too."""
 
+    def __init__(self, verbosity: int) -> None:
+        self.handler = logging.StreamHandler(sys.stderr)
+        self.handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        self.handler.setLevel(logging.DEBUG if verbosity else logging.WARNING)
+        self.logger = logging.getLogger() if verbosity >= 2 else log
+        self.verbosity = verbosity
+        self.saved_level = self.logger.level
 
-def _setup_logging(verbosity: int) -> None:
-    level = logging.DEBUG if verbosity else logging.WARNING
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
+    def __enter__(self) -> None:
+        self.logger.addHandler(self.handler)
+        if self.verbosity:
+            self.logger.setLevel(logging.DEBUG)
+
+    def __exit__(self, *exc: object) -> None:
+        self.logger.removeHandler(self.handler)
+        self.logger.setLevel(self.saved_level)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -82,8 +92,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse: 0 for --help/--version, 2 for usage errors
         return int(e.code or 0)
-    _setup_logging(args.verbose or int(os.environ.get("JB_DEBUG", "0") or 0))
+    verbosity = args.verbose or (1 if os.environ.get("JB_DEBUG", "") not in ("", "0") else 0)
+    with _Logging(verbosity):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     as_json = bool(args.json)
+    log.debug("jenkinsbridge %s: %s", __version__, args.command)
     try:
         result: Result = args.handler(args)
     except SpecError as e:
@@ -98,7 +114,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"jenkinsbridge: internal error: {type(e).__name__}: {e} (rerun with -v for the "
               "traceback)", file=sys.stderr)
         return 1
-    result.emit(sys.stdout, as_json=as_json)
+    try:
+        result.emit(sys.stdout, as_json=as_json)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`| head`): no traceback, no more output
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return result.exit_code
 
 

@@ -56,7 +56,10 @@ def _groovy(value: Any) -> GroovyCode:
         return GroovyCode("[" + ", ".join(_groovy(v) for v in value) + "]")
     if not isinstance(value, str):
         raise RenderError(f"cannot render {type(value).__name__} as Groovy")
-    return GroovyCode(groovy_string(str(value)))
+    try:
+        return GroovyCode(groovy_string(str(value)))
+    except ValueError as e:
+        raise RenderError(f"cannot render {value[:40]!r} as Groovy: {e}") from e
 
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

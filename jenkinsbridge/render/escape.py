@@ -2,13 +2,18 @@
 
 * :func:`groovy_string` -- a Groovy single-quoted string literal. Single quotes never
   interpolate ``${}``; backslash, quote and line breaks are escaped, and every
-  character outside printable ASCII becomes ``\\uXXXX`` (Groovy decodes unicode
-  escapes before it lexes, so the output is plain ASCII with no raw ``\\u`` either).
-* :func:`xml_text` -- XML character data or attribute value.
-* :func:`shell_word` -- one POSIX shell word, single-quoted.
+  character outside printable ASCII becomes ``\\uXXXX``. Groovy translates unicode
+  escapes before it lexes, unless the backslash is itself escaped; the output has no
+  raw ``\\u`` (a backslash of the value is always doubled), so it is plain ASCII that
+  decodes to exactly the value. U+FFFF cannot be written: Groovy's lexer reads it as
+  the end of the file.
+* :func:`xml_text` -- XML character data or a quoted attribute value (XML 1.0).
+* :func:`shell_word` -- one POSIX shell word that the shell never expands.
 * :func:`yaml_scalar` -- a YAML double-quoted scalar that Jenkins configuration as code
   (JCasC) reads back unchanged: ``${`` is escaped as ``^${`` so JCasC never resolves a
   value as a variable. :func:`casc_variable` writes such a variable on purpose.
+
+Each raises ValueError for a value its language cannot carry.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ def groovy_string(value: str) -> str:
         code = ord(ch)
         if 0x20 <= code < 0x7F:
             out.append(ch)
+        elif code == 0xFFFF:
+            raise ValueError("U+FFFF cannot appear in Groovy source (the lexer reads it as end of file)")
         elif code <= 0xFFFF:
             out.append(f"\\u{code:04x}")
         else:  # astral: a UTF-16 surrogate pair, as Java strings hold it
@@ -49,17 +56,36 @@ def groovy_string(value: str) -> str:
     return "".join(out)
 
 
-_XML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;"}
+# Line breaks and tabs as references: an attribute value keeps them only that way.
+_XML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;",
+        "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
+
+
+def _xml_char_ok(code: int) -> bool:
+    # XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
+    return (code >= 0x20 and not 0xD800 <= code <= 0xDFFF and code not in (0xFFFE, 0xFFFF)) \
+        or code in (0x9, 0xA, 0xD)
 
 
 def xml_text(value: str) -> str:
     """``value`` escaped for XML text or a quoted attribute (``]]>`` cannot survive)."""
-    return "".join(_XML.get(ch, ch) for ch in value)
+    out = []
+    for ch in value:
+        if not _xml_char_ok(ord(ch)):
+            raise ValueError(f"U+{ord(ch):04X} cannot appear in XML 1.0 text")
+        out.append(_XML.get(ch, ch))
+    return "".join(out)
+
+
+_SHELL_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+:,./-_")
 
 
 def shell_word(value: str) -> str:
-    """``value`` as one POSIX shell word that the shell never expands."""
-    if value and all(c.isascii() and (c.isalnum() or c in "@%+=:,./-_") for c in value):
+    """``value`` as one POSIX shell word that the shell never expands (never an
+    assignment either: '=' is quoted)."""
+    if "\x00" in value:
+        raise ValueError("a NUL character cannot be passed to a shell command")
+    if value and all(c in _SHELL_SAFE for c in value):
         return value
     return "'" + value.replace("'", "'\"'\"'") + "'"
 

@@ -3,24 +3,47 @@ with one message of the form "what is wrong; what is allowed"."""
 
 from __future__ import annotations
 
+import functools
 import re
+import zoneinfo
+
+
+class FieldProblem(ValueError):
+    """A model-level check's problem that belongs to one field of the model."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+_USERINFO_RE = re.compile(r"(?<=://)[^@/\s]*:[^@/\s]*@")
+
+
+def redact(value: str) -> str:
+    """``value`` with a ``user:password@`` part masked, safe to show in a message."""
+    return _USERINFO_RE.sub("***@", value)
 
 __all__ = [
     "IMAGE_TAG_FIELDS",
+    "FieldProblem",
     "check_control_chars",
     "check_credentials_id",
+    "check_credentials_id_field",
     "check_cron",
     "check_docker_endpoint",
     "check_email",
     "check_folder_path",
     "check_git_url",
+    "check_health_path",
     "check_image_reference",
     "check_item_name",
     "check_label_expression",
+    "check_memory",
     "check_registry",
     "check_repository",
     "check_tag_template",
     "expand_tag",
+    "redact",
     "sanitize_tag",
 ]
 
@@ -60,10 +83,11 @@ def check_image_reference(value: str) -> None:
 def check_registry(value: str) -> None:
     if "://" in value:
         raise ValueError(
-            f"{value!r} has a scheme; give host[:port] only, e.g. registry.example.com:5000"
+            f"{redact(value)!r} has a scheme; give host[:port] only, e.g. registry.example.com:5000"
         )
     if not _REGISTRY_RE.match(value):
-        raise ValueError(f"{value!r} is not a registry host; expected host[:port]")
+        raise ValueError(f"{redact(value)!r} is not a registry host; expected host[:port], "
+                         "e.g. registry.example.com:5000")
 
 
 def check_repository(value: str) -> None:
@@ -73,7 +97,7 @@ def check_repository(value: str) -> None:
             "separated by '/', e.g. acme/shop-api"
         )
     if len(value) > 255:
-        raise ValueError("repository name is longer than 255 characters")
+        raise ValueError("repository name is longer than 255 characters; shorten it")
 
 
 # --- tags with placeholders ---------------------------------------------------------
@@ -135,13 +159,23 @@ _CRON_ITEM = re.compile(
 
 
 def check_cron(value: str) -> None:
-    """Jenkins cron: one or more lines of five fields (with H) or @aliases; # comments."""
+    """Jenkins cron: one or more lines of five fields (with H) or @aliases; # comments;
+    an optional first line TZ=Area/City."""
     lines = [ln.strip() for ln in value.splitlines()]
     entries = [ln for ln in lines if ln and not ln.startswith("#")]
+    if entries and entries[0].startswith("TZ="):
+        zone = entries.pop(0)[3:]
+        if zone not in _zones():
+            raise ValueError(f"unknown time zone {zone!r}; use a tz database name such as Europe/Berlin")
     if not entries:
         raise ValueError("empty schedule; expected five fields like 'H/15 * * * *' or '@daily'")
     for entry in entries:
         _check_cron_line(entry)
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones() | {"UTC"})
 
 
 def _check_cron_line(line: str) -> None:
@@ -167,9 +201,11 @@ def _check_cron_line(line: str) -> None:
                 if not lo <= n <= hi:
                     raise ValueError(f"{fname} {n} is out of range; allowed {lo}-{hi}")
             if m["hi"] is not None and int(m["hi"]) < int(m["lo"]):
-                raise ValueError(f"{fname} range {item!r} runs backwards")
+                raise ValueError(f"{fname} range {item!r} runs backwards; write low-high")
             if m["step"] is not None and int(m["step"]) == 0:
                 raise ValueError(f"{fname} step 0 in {item!r}; a step is at least 1")
+            if m["hlo"] is not None and int(m["hhi"]) < int(m["hlo"]):
+                raise ValueError(f"{fname} range {item!r} runs backwards; write H(low-high)")
 
 
 # --- git URLs -----------------------------------------------------------------------------
@@ -181,8 +217,8 @@ _URL_RE = re.compile(r"^(https?|ssh|git|file)://(?:([^@/\s]+)@)?([^/\s:]+|\[[0-9
 def check_git_url(value: str) -> None:
     m = _URL_RE.match(value)
     if m:
-        scheme, userinfo, _host, _port, path = m.groups()
-        if userinfo and ":" in userinfo and scheme != "ssh":
+        _scheme, userinfo, _host, _port, path = m.groups()
+        if userinfo and ":" in userinfo:
             raise ValueError(
                 "URL carries a password; put it in a Jenkins credential and name its ID "
                 "in source.credentials"
@@ -193,7 +229,7 @@ def check_git_url(value: str) -> None:
     if _SCP_RE.match(value) and "://" not in value:
         return
     raise ValueError(
-        f"{value!r} is not a git URL; use https://host/org/repo.git, ssh://git@host/org/repo.git "
+        f"{redact(value)!r} is not a git URL; use https://host/org/repo.git, ssh://git@host/org/repo.git "
         "or git@host:org/repo.git"
     )
 
@@ -207,15 +243,16 @@ def check_item_name(value: str) -> None:
     if not value.strip():
         raise ValueError("empty name; a Jenkins item needs a name")
     if value in {".", ".."}:
-        raise ValueError(f"{value!r} is not a valid name")
+        raise ValueError(f"{value!r} is not a valid name; a name is not '.' or '..'")
     bad = sorted({c for c in value if c in _UNSAFE_NAME_CHARS or ord(c) < 32})
     if bad:
         shown = " ".join(repr(c) for c in bad)
-        raise ValueError(f"name {value!r} contains {shown}; Jenkins names exclude ?*/\\%!@#$^&|<>[]:;")
+        raise ValueError(f"name {value!r} contains {shown}; names exclude ?*/\\%!@#$^&|<>[]:; "
+                         "(Jenkins' rule) and quotes")
     if value != value.strip():
-        raise ValueError(f"name {value!r} has leading or trailing spaces")
+        raise ValueError(f"name {value!r} has leading or trailing spaces; remove them")
     if len(value) > 255:
-        raise ValueError("name is longer than 255 characters")
+        raise ValueError("name is longer than 255 characters; shorten it")
 
 
 def check_folder_path(value: str) -> None:
@@ -234,6 +271,13 @@ _CRED_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _SECRET_PREFIXES = ("ghp_", "gho_", "ghs_", "github_pat_", "glpat-", "xox", "AKIA", "sk-", "-----BEGIN")
 
 
+def check_credentials_id_field(value: str) -> str:
+    """The validator of a credentials ID field: secrets are recognised before anything
+    else, so a pasted key is named as what it is and never echoed."""
+    check_credentials_id(value)
+    return value
+
+
 def check_credentials_id(value: str) -> None:
     """A Jenkins credentials ID, and not a secret value pasted in its place."""
     if value.startswith(_SECRET_PREFIXES) or "-----BEGIN" in value:
@@ -246,7 +290,8 @@ def check_credentials_id(value: str) -> None:
             "this looks like a URL or user:password, not a credentials ID; give the ID of a "
             "Jenkins credential (letters, digits, '.', '_', '-')"
         )
-    if not _CRED_ID_RE.match(value):
+    check_control_chars(value)
+    if not _CRED_ID_RE.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a credentials ID; use letters, digits, '.', '_', '-' "
             "(at most 128), e.g. git-creds"
@@ -267,12 +312,15 @@ def _looks_random(value: str) -> bool:
 
 
 # --- label expressions -----------------------------------------------------------------------
+_ATOM = "label"  # the token kind of a label; operators are their own kind
+_LABEL_HELP = "labels are joined by &&, ||, -> or <->, with ! and parentheses, e.g. 'linux && docker'"
 _LABEL_TOKEN = re.compile(r"\s*(?:(\|\||&&|->|<->|!|\(|\))|\"((?:[^\"\\]|\\.)*)\"|([^\s&|!()<>\"-][^\s&|!()<>\"]*))")
 
 
 def check_label_expression(value: str) -> None:
     """A Jenkins label expression: atoms joined by && || -> <->, with ! and parentheses."""
     tokens: list[str] = []
+    texts: list[str] = []
     pos = 0
     text = value.strip()
     if not text:
@@ -281,26 +329,29 @@ def check_label_expression(value: str) -> None:
         m = _LABEL_TOKEN.match(text, pos)
         if not m or m.end() == pos:
             rest = text[pos:].strip()
-            raise ValueError(f"unexpected {rest[:10]!r} in label expression {value!r}")
-        tokens.append(m.group(1) or "ATOM")
+            raise ValueError(f"unexpected {rest[:10]!r} in label expression {value!r}; {_LABEL_HELP}")
+        tokens.append(m.group(1) or _ATOM)
+        texts.append(m.group(0).strip())
         pos = m.end()
         while pos < len(text) and text[pos].isspace():
             pos += 1
-    _LabelParser(tokens, value).parse()
+    _LabelParser(tokens, texts, value).parse()
 
 
 class _LabelParser:
     _BINARY = ("<->", "->", "||", "&&")
 
-    def __init__(self, tokens: list[str], source: str) -> None:
+    def __init__(self, tokens: list[str], texts: list[str], source: str) -> None:
         self.tokens = tokens
+        self.texts = texts
         self.i = 0
         self.source = source
 
     def parse(self) -> None:
         self._expr(0)
         if self.i != len(self.tokens):
-            raise ValueError(f"unexpected {self.tokens[self.i]!r} in label expression {self.source!r}")
+            raise ValueError(f"unexpected {self.texts[self.i]!r} in label expression {self.source!r}; "
+                             f"{_LABEL_HELP}")
 
     def _expr(self, level: int) -> None:
         if level == len(self._BINARY):
@@ -322,17 +373,31 @@ class _LabelParser:
             self.i += 1
             self._expr(0)
             if self.i >= len(self.tokens) or self.tokens[self.i] != ")":
-                raise ValueError(f"unclosed '(' in label expression {self.source!r}")
+                raise ValueError(f"unclosed '(' in label expression {self.source!r}; close it with ')'")
             self.i += 1
-        elif tok == "ATOM":
+        elif tok == _ATOM:
             self.i += 1
         else:
             raise ValueError(f"unexpected {tok!r} in label expression {self.source!r}; expected a label")
 
 
 # --- misc -----------------------------------------------------------------------------------
-_EMAIL_RE = re.compile(r"^[^@\s,;<>\"']+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+_EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 _DOCKER_ENDPOINT_RE = re.compile(r"^(?:unix://\S+|tcp://[A-Za-z0-9.\-\[\]:]+:\d+|ssh://\S+)$")
+
+
+def check_health_path(value: str) -> None:
+    if not value.startswith("/") or any(c.isspace() for c in value):
+        raise ValueError(f"{value!r} is not a URL path; it starts with '/' and has no spaces, e.g. /healthz")
+
+
+_MEMORY_RE = re.compile(r"[0-9]+[bkmgBKMG]?")
+
+
+def check_memory(value: str) -> None:
+    if not _MEMORY_RE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a memory size; a number with an optional unit b, k, m "
+                         "or g, e.g. 512m")
 
 
 def check_email(value: str) -> None:
@@ -341,6 +406,9 @@ def check_email(value: str) -> None:
 
 
 def check_docker_endpoint(value: str) -> None:
+    if redact(value) != value:
+        raise ValueError("endpoint carries a password; use an SSH key or tls_credentials "
+                         "(the ID of a Jenkins credential) instead")
     if not _DOCKER_ENDPOINT_RE.match(value):
         raise ValueError(
             f"{value!r} is not a Docker endpoint; use tcp://host:2376, ssh://user@host "

@@ -28,7 +28,8 @@ def stage_graph_problems(stages: Sequence[StageLike]) -> list[tuple[tuple[str | 
     seen: dict[str, int] = {}
     for i, st in enumerate(stages):
         if st.name in seen:
-            problems.append(((i, "name"), f"stage {st.name!r} is defined twice (also stages[{seen[st.name]}])"))
+            problems.append(((i, "name"), f"stage {st.name!r} is defined twice (also stages[{seen[st.name]}]); "
+                             "stage names are unique in a job"))
         else:
             seen[st.name] = i
     names = sorted(seen)
@@ -39,13 +40,14 @@ def stage_graph_problems(stages: Sequence[StageLike]) -> list[tuple[tuple[str | 
                 more = f"; did you mean {hint!r}?" if hint else f"; stages are: {', '.join(names)}"
                 problems.append(((i, "needs", j), f"needs unknown stage {need!r}{more}"))
             elif need == st.name:
-                problems.append(((i, "needs", j), f"stage {need!r} needs itself"))
+                problems.append(((i, "needs", j), f"stage {need!r} needs itself; remove it from needs"))
     if problems:
         return problems
     cycle = _find_cycle(stages)
     if cycle:
         first = seen[cycle[0]]
-        problems.append(((first, "needs"), "needs form a cycle: " + " -> ".join([*cycle, cycle[0]])))
+        problems.append(((first, "needs"), "needs form a cycle: " + " -> ".join([*cycle, cycle[0]])
+                         + "; remove one of these needs"))
     return problems
 
 

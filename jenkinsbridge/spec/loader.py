@@ -8,27 +8,42 @@ line in `defaults`.
 
 from __future__ import annotations
 
-import difflib
-import types
-import typing
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from jenkinsbridge.errors import Problem, SpecError
-from jenkinsbridge.spec.graph import stage_graph_problems
+from jenkinsbridge.spec.messages import PathT, convert, format_path, kind, suggestion, unknown_key
 from jenkinsbridge.spec.models import Job
+from jenkinsbridge.spec.semantic import job_problems
 from jenkinsbridge.spec.yamlpos import Pos, Positions, YamlProblem, load_yaml
 
 __all__ = ["MAX_SPEC_BYTES", "Spec", "format_path", "load_spec_text", "load_specs"]
 
+log = logging.getLogger(__name__)
+
 MAX_SPEC_BYTES = 1024 * 1024
 TOP_KEYS = ("version", "defaults", "jobs")
 
-PathT = tuple[str | int, ...]
+
+def name_key(path: str) -> str:
+    """How Jenkins compares item names: ignoring case (its item maps use
+    String.CASE_INSENSITIVE_ORDER, one character at a time)."""
+    return "".join(c.upper().lower() if len(c.upper()) == 1 else c.lower() for c in path)
+
+
+@dataclass(frozen=True)
+class _Named:
+    """Where a job's name stands, for duplicate checks across jobs and files."""
+
+    full_name: str
+    folder: str | None
+    pos: Pos
+    path: str
 
 
 @dataclass(frozen=True)
@@ -57,42 +72,54 @@ class Spec:
             names = ", ".join(j.full_name for j in self.jobs)
             raise UsageError(f"the spec has {len(self.jobs)} jobs; choose one with --job ({names})")
         found = [j for j in self.jobs if name in (j.name, j.full_name)]
+        if not found:  # Jenkins finds items ignoring case; so do we
+            key = name_key(name)
+            found = [j for j in self.jobs if key in (name_key(j.name), name_key(j.full_name))]
         if len(found) == 1:
             return found[0]
         if not found:
             names = ", ".join(j.full_name for j in self.jobs)
             raise UsageError(f"no job {name!r} in the spec; jobs: {names}")
-        raise UsageError(f"job name {name!r} is ambiguous; give folder/name")
+        names = ", ".join(j.full_name for j in found)
+        raise UsageError(f"job name {name!r} is ambiguous ({names}); give folder/name")
 
 
 def load_specs(paths: Sequence[str | Path]) -> Spec:
     """Load and validate every file; raise SpecError with all problems of the run."""
+    if not paths:
+        from jenkinsbridge.errors import UsageError
+
+        raise UsageError("no spec file given; name at least one jenkinsbridge.yaml")
     problems: list[Problem] = []
-    jobs: list[tuple[Job, Pos]] = []
+    jobs: list[Job] = []
+    named: list[_Named] = []
     for p in paths:
-        file_jobs, file_problems = _load_file(Path(p))
-        jobs.extend(file_jobs)
-        problems.extend(file_problems)
-    problems.extend(_cross_file_problems(jobs))
+        loaded = _load_file(Path(p))
+        log.debug("%s: %d valid job(s), %d problem(s)", p, len(loaded.jobs), len(loaded.problems))
+        jobs.extend(loaded.jobs)
+        named.extend(loaded.named)
+        problems.extend(loaded.problems)
+    problems.extend(_cross_job_problems(named))
     if problems:
         raise SpecError(_dedupe(problems))
-    return Spec(tuple(j for j, _ in jobs), tuple(str(p) for p in paths))
+    return Spec(tuple(jobs), tuple(str(p) for p in paths))
 
 
 def load_spec_text(text: str, file: str = "<spec>") -> Spec:
     """Validate spec text (for the wizard and tests)."""
-    jobs, problems = _load_text(text, file)
-    problems.extend(_cross_file_problems(jobs))
+    loaded = _load_text(text, file)
+    problems = loaded.problems + _cross_job_problems(loaded.named)
     if problems:
         raise SpecError(_dedupe(problems))
-    return Spec(tuple(j for j, _ in jobs), (file,))
+    return Spec(tuple(loaded.jobs), (file,))
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
-    seen: set[tuple[str, int, int, str]] = set()
+    """One line per problem: a problem in `defaults` is found once for every job."""
+    seen: set[tuple[str, int, int, str, str]] = set()
     out = []
     for p in problems:
-        key = (p.file, p.line, p.column, p.message)
+        key = (p.file, p.line, p.column, p.path, p.message)
         if key not in seen:
             seen.add(key)
             out.append(p)
@@ -103,97 +130,136 @@ def _problem(pos: Pos, path: str, message: str) -> Problem:
     return Problem(pos.file, pos.line, pos.column, path, message)
 
 
-def _load_file(path: Path) -> tuple[list[tuple[Job, Pos]], list[Problem]]:
+@dataclass
+class _FileResult:
+    jobs: list[Job]
+    named: list[_Named]
+    problems: list[Problem]
+
+
+def _failed(pos: Pos, message: str, path: str = "") -> _FileResult:
+    return _FileResult([], [], [_problem(pos, path, message)])
+
+
+def _too_big(size: int) -> str:
+    return (f"the spec is {size / 2**20:.1f} MiB; a spec file is at most "
+            f"{MAX_SPEC_BYTES // 2**20} MiB, split the jobs over several files")
+
+
+def _load_file(path: Path) -> _FileResult:
     name = str(path)
     start = Pos(name, 1, 1)
     try:
-        size = path.stat().st_size
-        if size > MAX_SPEC_BYTES:
-            return [], [_problem(start, "", f"file is {size / 1e6:.1f} MB; a spec is at most "
-                                 f"{MAX_SPEC_BYTES // 1024} KiB, split the jobs over several files")]
-        raw = path.read_bytes()
+        if path.is_dir():
+            return _failed(start, "is a directory; give the path of a spec file")
+        with path.open("rb") as fh:  # read at most one byte more than allowed
+            raw = fh.read(MAX_SPEC_BYTES + 1)
+            if len(raw) > MAX_SPEC_BYTES:
+                fh.seek(0, 2)
+                return _failed(start, _too_big(fh.tell()))
     except FileNotFoundError:
-        return [], [_problem(start, "", "no such file; give the path of a jenkinsbridge.yaml")]
-    except IsADirectoryError:
-        return [], [_problem(start, "", "is a directory; give the path of a spec file")]
+        return _failed(start, "no such file; give the path of a jenkinsbridge.yaml")
     except OSError as e:
-        return [], [_problem(start, "", f"cannot read: {e.strerror}")]
+        return _failed(start, f"cannot read: {e.strerror}; give a readable spec file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        return [], [_problem(Pos(name, line, col), "",
-                             f"not UTF-8: byte 0x{raw[e.start]:02x} cannot be decoded; "
-                             "save the file as UTF-8")]
+        return _failed(Pos(name, line, col), f"not UTF-8: byte 0x{raw[e.start]:02x} cannot be "
+                       "decoded; save the file as UTF-8")
     return _load_text(text.removeprefix("\ufeff"), name)
 
 
-def _load_text(text: str, file: str) -> tuple[list[tuple[Job, Pos]], list[Problem]]:
+def _load_text(text: str, file: str) -> _FileResult:
     start = Pos(file, 1, 1)
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_SPEC_BYTES:
-        return [], [_problem(start, "", f"spec is larger than {MAX_SPEC_BYTES // 1024} KiB; "
-                             "split the jobs over several files")]
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_SPEC_BYTES:
+        return _failed(start, _too_big(size))
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return _failed(Pos(file, line, 1), "contains a NUL byte; a spec is a UTF-8 text file")
     try:
         loaded = load_yaml(text, file)
     except YamlProblem as e:
-        return [], [_problem(e.pos, "", e.message)]
+        return _failed(e.pos, e.message)
     data, positions = loaded.data, loaded.positions
     if data is None:
-        return [], [_problem(start, "", "the spec is empty; it starts with 'version: 1' and "
-                             "a list of jobs")]
+        return _failed(start, "the spec is empty; it starts with 'version: 1' and a list of jobs")
     if not isinstance(data, dict):
-        return [], [_problem(positions.locate(()), "",
-                             f"the spec is {_kind(data)}; expected a mapping with version, "
-                             "defaults and jobs")]
+        return _failed(positions.locate(()), f"the spec is {kind(data)}; expected a mapping with "
+                       "version, defaults and jobs")
+    problems = _top_problems(data, positions, start)
+    defaults = data.get("defaults")
+    if not isinstance(defaults, dict):
+        defaults = {}
+    defaults = {k: v for k, v in defaults.items() if k != "name"}
+    raw_jobs = data.get("jobs")
+    if not isinstance(raw_jobs, list):
+        return _FileResult([], [], problems)
+    result = _FileResult([], [], problems)
+    for i, raw in enumerate(raw_jobs):
+        where = _Where(positions, i)
+        if not isinstance(raw, dict):
+            problems.append(where.problem((), f"expected a job mapping (name, language, source, ...), "
+                                          f"got {kind(raw)}"))
+            continue
+        merged = _merge(defaults, raw)
+        named = _named(merged, where)
+        if named is not None:
+            result.named.append(named)
+        found = [where.problem(loc, msg) for loc, msg in job_problems(merged)]
+        try:
+            job = Job.model_validate(merged)
+        except ValidationError as e:
+            found.extend(where.problem(loc, msg, key=key) for loc, msg, key in convert(e))
+        if found:
+            problems.extend(found)
+        else:
+            result.jobs.append(job)
+    return result
+
+
+def _top_problems(data: dict[Any, Any], positions: Positions, start: Pos) -> list[Problem]:
     problems: list[Problem] = []
     for key in data:
         if key not in TOP_KEYS:
-            problems.append(_problem(positions.locate((key,), key=True), str(key),
-                                     _unknown_key(key, TOP_KEYS)))
+            problems.append(_problem(positions.locate((key,), key=True), format_path((str(key),)),
+                                     unknown_key(key, TOP_KEYS)))
+    misspelt = {suggestion(key, TOP_KEYS) for key in data if key not in TOP_KEYS}
     if "version" not in data:
-        problems.append(_problem(start, "version", "required field is missing; add 'version: 1'"))
+        if "version" not in misspelt:
+            problems.append(_problem(start, "version", "required field is missing; add 'version: 1'"))
     elif data["version"] != 1 or isinstance(data["version"], bool):
         problems.append(_problem(positions.locate(("version",)), "version",
                                  f"unsupported version {data['version']!r}; this jenkinsbridge "
                                  "reads version 1"))
-    defaults = data.get("defaults") or {}
-    if not isinstance(defaults, dict):
+    defaults = data.get("defaults")
+    if defaults is not None and not isinstance(defaults, dict):  # an empty `defaults:` is fine
         problems.append(_problem(positions.locate(("defaults",)), "defaults",
-                                 f"expected a mapping of job fields, got {_kind(defaults)}"))
-        defaults = {}
-    elif "name" in defaults:
+                                 f"expected a mapping of job fields, got {kind(defaults)}"))
+    elif isinstance(defaults, dict) and "name" in defaults:
         problems.append(_problem(positions.locate(("defaults", "name"), key=True), "defaults.name",
                                  "a job's name cannot be inherited; set it on each job"))
-        defaults = {k: v for k, v in defaults.items() if k != "name"}
-    raw_jobs = data.get("jobs")
     if "jobs" not in data:
-        problems.append(_problem(start, "jobs", "required field is missing; list the jobs "
-                                 "under 'jobs:'"))
-        return [], problems
-    if not isinstance(raw_jobs, list) or not raw_jobs:
-        what = "an empty list" if raw_jobs == [] or raw_jobs is None else _kind(raw_jobs)
+        if "jobs" not in misspelt:
+            problems.append(_problem(start, "jobs", "required field is missing; list the jobs "
+                                     "under 'jobs:'"))
+    elif not isinstance(data["jobs"], list) or not data["jobs"]:
+        raw_jobs = data["jobs"]
+        what = "an empty list" if raw_jobs == [] else kind(raw_jobs)
         problems.append(_problem(positions.locate(("jobs",)), "jobs",
                                  f"expected a list of at least one job, got {what}"))
-        return [], problems
-    jobs: list[tuple[Job, Pos]] = []
-    for i, raw in enumerate(raw_jobs):
-        where = _Where(positions, i)
-        if not isinstance(raw, dict):
-            problems.append(where.problem((), f"expected a job mapping, got {_kind(raw)}"))
-            continue
-        merged = _merge(defaults, raw)
-        try:
-            job = Job.model_validate(merged)
-        except ValidationError as e:
-            problems.extend(_convert(e, where))
-            continue
-        semantic = _semantic_problems(job, where)
-        if semantic:
-            problems.extend(semantic)
-            continue
-        jobs.append((job, positions.locate(("jobs", i))))
-    return jobs, problems
+    return problems
+
+
+def _named(merged: dict[str, Any], where: _Where) -> _Named | None:
+    name, folder = merged.get("name"), merged.get("folder")
+    if not isinstance(name, str) or not (folder is None or isinstance(folder, str)):
+        return None
+    full = f"{folder}/{name}" if folder else name
+    p = where.problem(("name",), "")
+    return _Named(full, folder, Pos(p.file, p.line, p.column), p.path)
 
 
 class _Where:
@@ -228,161 +294,22 @@ def _merge(base: Any, over: Any) -> Any:
     return over
 
 
-def format_path(path: Iterable[str | int]) -> str:
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part.replace("_", "a").replace("-", "a").isalnum():
-            out += f".{part}" if out else part
-        else:
-            out += f"[{part!r}]"
-    return out
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, int | float):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return f"text ({value[:40]!r})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-def _unknown_key(key: Any, allowed: Sequence[str]) -> str:
-    close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
-    if close:
-        return f"unknown key {key!r}; did you mean {close[0]!r}?"
-    return f"unknown key {key!r}; allowed: {', '.join(allowed)}"
-
-
-def _model_at(path: PathT) -> type[BaseModel] | None:
-    """The pydantic model that validates the mapping at ``path`` inside a Job."""
-    model: Any = Job
-    for part in path:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return None
-        field = model.model_fields.get(part)
-        if field is None:
-            return None
-        model = _unwrap(field.annotation)
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
-
-
-def _unwrap(tp: Any) -> Any:
-    origin = typing.get_origin(tp)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(tp)[0])
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(tp):
-            if arg is not type(None):
-                return _unwrap(arg)
-    if origin in (list, tuple):
-        return _unwrap(typing.get_args(tp)[0])
-    if origin is dict:
-        return _unwrap(typing.get_args(tp)[1])
-    return tp
-
-
-_TYPE_WORDS = {
-    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
-    "bool_type": "true or false", "bool_parsing": "true or false", "float_type": "a number",
-    "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping",
-    "model_attributes_type": "a mapping",
-}
-
-
-def _convert(err: ValidationError, where: _Where) -> list[Problem]:
+def _cross_job_problems(named: list[_Named]) -> list[Problem]:
     out: list[Problem] = []
-    for e in err.errors(include_url=False):
-        loc: PathT = tuple(p for p in e["loc"] if p != "[key]")
-        kind, value, ctx = e["type"], e.get("input"), e.get("ctx") or {}
-        if kind == "extra_forbidden":
-            model = _model_at(loc[:-1])
-            allowed = list(model.model_fields) if model else []
-            out.append(where.problem(loc, _unknown_key(loc[-1], allowed), key=True))
-            continue
-        if kind == "missing":
-            out.append(where.problem(loc, "required field is missing"))
-            continue
-        if kind in _TYPE_WORDS:
-            msg = f"expected {_TYPE_WORDS[kind]}, got {_kind(value)}"
-            if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
-                msg += f'; quote it: "{value}"'
-            if kind == "string_type" and isinstance(value, bool):
-                msg += "; quote it if you mean the word"
-        elif kind == "literal_error":
-            allowed = [a.strip().strip("'") for a in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
-            close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            msg = f"{value!r} is not allowed; allowed: {', '.join(allowed)}{hint}"
-        elif kind in ("greater_than_equal", "greater_than"):
-            bound = ctx.get("ge", ctx.get("gt"))
-            msg = f"{value!r} is too small; at {'least' if kind.endswith('equal') else 'more than'} {bound}"
-        elif kind in ("less_than_equal", "less_than"):
-            bound = ctx.get("le", ctx.get("lt"))
-            msg = f"{value!r} is too large; at most {bound}"
-        elif kind == "too_short":
-            msg = f"needs at least {ctx.get('min_length')} item(s)"
-        elif kind == "string_pattern_mismatch":
-            msg = f"{value!r} does not match the pattern {ctx.get('pattern')}"
-        elif kind in ("value_error", "assertion_error"):
-            msg = str(ctx.get("error", e["msg"]))
-        else:
-            msg = e["msg"]
-        out.append(where.problem(loc, msg))
-    return out
-
-
-def _semantic_problems(job: Job, where: _Where) -> list[Problem]:
-    out: list[Problem] = []
-    if job.stages is not None:
-        for sub, msg in stage_graph_problems(job.stages):
-            out.append(where.problem(("stages", *sub), msg))
-    envs: dict[str, int] = {}
-    for i, d in enumerate(job.deploy):
-        if d.env in envs:
-            out.append(where.problem(("deploy", i, "env"),
-                                     f"environment {d.env!r} is listed twice (also deploy[{envs[d.env]}])"))
-        envs.setdefault(d.env, i)
-    if job.deploy and job.image is None:
-        out.append(where.problem(("deploy",), "deploy needs an 'image' section: the image to deploy"))
-    names: dict[str, int] = {}
-    for i, p in enumerate(job.parameters):
-        if p.name in names:
-            out.append(where.problem(("parameters", i, "name"), f"parameter {p.name!r} is defined twice"))
-        names.setdefault(p.name, i)
-    if job.triggers.push and job.source.provider == "git" and job.type == "pipeline":
-        out.append(where.problem(("triggers", "push"),
-                                 "push triggers need source.provider github or gitlab; "
-                                 "use triggers.poll for a plain git server"))
-    return out
-
-
-def _cross_file_problems(jobs: list[tuple[Job, Pos]]) -> list[Problem]:
-    out: list[Problem] = []
-    seen: dict[str, Pos] = {}
-    for job, pos in jobs:
-        key = job.full_name.casefold()
+    seen: dict[str, _Named] = {}
+    for n in named:
+        key = name_key(n.full_name)
         if key in seen:
             first = seen[key]
-            out.append(_problem(pos, "name", f"job {job.full_name!r} is defined twice "
-                                f"(first at {first.file}:{first.line}); names are unique per folder"))
+            out.append(_problem(n.pos, n.path, f"job {n.full_name!r} is defined twice (first at "
+                                f"{first.pos.file}:{first.pos.line}:{first.pos.column}); job names are unique per "
+                                "folder, ignoring case"))
         else:
-            seen[key] = pos
-    folders = {"/".join(j.folder.split("/")[: i + 1]).casefold()
-               for j, _ in jobs if j.folder for i in range(len(j.folder.split("/")))}
-    for job, pos in jobs:
-        if job.full_name.casefold() in folders:
-            out.append(_problem(pos, "name", f"job {job.full_name!r} has the same path as a folder; "
+            seen[key] = n
+    folders = {name_key("/".join(parts[: i + 1]))
+               for n in named if n.folder for parts in [n.folder.split("/")] for i in range(len(parts))}
+    for n in named:
+        if name_key(n.full_name) in folders:
+            out.append(_problem(n.pos, n.path, f"job {n.full_name!r} has the same path as a folder; "
                                 "rename the job or the folder"))
     return out

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from jenkinsbridge.spec import checks
+from jenkinsbridge.spec.checks import FieldProblem
 
 __all__ = [
     "LANGUAGES",
@@ -78,14 +79,15 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def _env_name(value: str) -> str:
     if not _ENV_NAME.match(value):
-        raise ValueError(f"{value!r} is not a variable name; use letters, digits and '_'")
+        raise ValueError(f"{value!r} is not a variable name; use letters, digits and '_', "
+                         "not starting with a digit")
     return value
 
 
 Text = Annotated[str, AfterValidator(_line)]
 NonEmpty = Annotated[str, AfterValidator(_line), AfterValidator(_nonempty)]
 MultiText = Annotated[str, AfterValidator(_lines), AfterValidator(_nonempty)]
-CredId = Annotated[str, _use(checks.check_credentials_id)]
+CredId = Annotated[str, AfterValidator(checks.check_credentials_id_field)]
 Cron = Annotated[str, AfterValidator(_lines), AfterValidator(checks.check_cron)]
 GitUrl = Annotated[str, _use(checks.check_git_url)]
 LabelExpr = Annotated[str, _use(checks.check_label_expression)]
@@ -98,6 +100,8 @@ ImageRef = Annotated[str, _use(checks.check_image_reference)]
 Email = Annotated[str, _use(checks.check_email)]
 DockerEndpoint = Annotated[str, _use(checks.check_docker_endpoint)]
 EnvName = Annotated[str, AfterValidator(_env_name)]
+HealthPath = Annotated[str, _use(checks.check_health_path)]
+Memory = Annotated[str, _use(checks.check_memory)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 
 
@@ -115,7 +119,8 @@ class Source(_Model):
     @classmethod
     def _branch(cls, v: str) -> str:
         if any(c in v for c in " ~^:?[\\") or ".." in v or v.endswith((".lock", "/")):
-            raise ValueError(f"{v!r} is not a git branch name")
+            raise ValueError(f"{v!r} is not a git branch name; use a name like main or release/1.2 "
+                             "(no spaces, no ~^:?[\\ and no '..')")
         return v
 
 
@@ -132,7 +137,7 @@ class Agent(_Model):
 
 
 class Stage(_Model):
-    name: NonEmpty
+    name: NonEmpty = Field(description="The stage's name, unique in the job")
     run: MultiText = Field(description="Shell commands of the stage")
     junit: Text | None = Field(None, description="JUnit XML report glob")
     archive: Text | None = Field(None, description="Artifacts glob archived after the stage")
@@ -149,15 +154,16 @@ class Parameter(_Model):
     @model_validator(mode="after")
     def _consistent(self) -> Parameter:
         if self.type == "choice" and not self.choices:
-            raise ValueError("a choice parameter needs choices")
+            raise FieldProblem("choices", "a choice parameter needs choices; list them, e.g. [dev, prod]")
         if self.type != "choice" and self.choices:
-            raise ValueError("choices only go with type: choice")
+            raise FieldProblem("choices", "choices only go with type: choice; remove them or set the type")
         if self.type == "boolean" and self.default is not None and not isinstance(self.default, bool):
-            raise ValueError("a boolean parameter's default is true or false")
+            raise FieldProblem("default", "a boolean parameter's default is true or false")
         if self.type == "password" and self.default not in (None, ""):
-            raise ValueError("a password parameter cannot have a default; secrets are not rendered")
+            raise FieldProblem("default", "a password parameter cannot have a default; secrets are "
+                               "never rendered, bind a credential instead")
         if self.default is not None and not isinstance(self.default, str | bool):
-            raise ValueError(f"default {self.default!r} is not text; quote it: \"{self.default}\"")
+            raise FieldProblem("default", f"default {self.default!r} is not text; quote it: \"{self.default}\"")
         if isinstance(self.default, str):
             checks.check_control_chars(self.default, multiline=self.type == "text")
         return self
@@ -180,7 +186,7 @@ class Image(_Model):
 
 
 class Health(_Model):
-    path: Text = Field("/", pattern=r"^/")
+    path: HealthPath = "/"
     timeout: int = Field(60, ge=1, le=3600, description="Seconds to wait for healthy")
     interval: int = Field(2, ge=1, le=300)
 
@@ -204,7 +210,7 @@ class BlueGreen(_Model):
 
 class Resources(_Model):
     cpus: float | None = Field(None, gt=0)
-    memory: Annotated[str, Field(pattern=r"^[0-9]+[bkmgBKMG]?$")] | None = None
+    memory: Memory | None = None
 
 
 class Deploy(_Model):
@@ -228,8 +234,9 @@ class Deploy(_Model):
     @model_validator(mode="after")
     def _tls(self) -> Deploy:
         if self.endpoint and self.endpoint.startswith("tcp://") and not self.tls_credentials:
-            raise ValueError(
-                "a tcp:// endpoint needs tls_credentials (the ID of the client certificate)"
+            raise FieldProblem(
+                "endpoint", "a tcp:// endpoint needs tls_credentials: the ID of the Jenkins "
+                "credential holding the client certificate (or use ssh://)"
             )
         return self
 
@@ -253,7 +260,7 @@ class Keep(_Model):
 
 
 class Job(_Model):
-    name: ItemName
+    name: ItemName = Field(description="The job's name, unique in its folder")
     folder: FolderPath | None = None
     description: Annotated[str, AfterValidator(_lines)] = ""
     language: Language

@@ -1,0 +1,89 @@
+"""Checks across the fields of one job, run on its raw (merged) data.
+
+They run whether or not the job passes model validation, so one run reports a type
+error and a `needs` cycle of the same job together. Parts that are malformed are
+skipped here: model validation reports them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jenkinsbridge.spec.graph import stage_graph_problems
+from jenkinsbridge.spec.messages import PathT
+
+__all__ = ["job_problems"]
+
+
+@dataclass(frozen=True)
+class _RawStage:
+    name: str
+    needs: list[str] = field(default_factory=list)
+
+
+def job_problems(job: dict[str, Any]) -> list[tuple[PathT, str]]:
+    """(path inside the job, message) for every problem between fields of ``job``."""
+    return [*_stage_problems(job.get("stages")), *_deploy_problems(job),
+            *_parameter_problems(job.get("parameters")), *_trigger_problems(job)]
+
+
+def _stage_problems(stages: Any) -> list[tuple[PathT, str]]:
+    if not isinstance(stages, list):
+        return []
+    raw: list[_RawStage] = []
+    for st in stages:
+        if not isinstance(st, dict) or not isinstance(st.get("name"), str):
+            return []  # without every name, unknown `needs` cannot be told apart
+        needs = st.get("needs", [])
+        raw.append(_RawStage(st["name"], [n for n in needs if isinstance(n, str)]
+                             if isinstance(needs, list) else []))
+    return [(("stages", *sub), msg) for sub, msg in stage_graph_problems(raw)]
+
+
+def _deploy_problems(job: dict[str, Any]) -> list[tuple[PathT, str]]:
+    deploy = job.get("deploy")
+    if not isinstance(deploy, list):
+        return []
+    out: list[tuple[PathT, str]] = []
+    envs: dict[str, int] = {}
+    for i, d in enumerate(deploy):
+        env = d.get("env") if isinstance(d, dict) else None
+        if not isinstance(env, str):
+            continue
+        key = env.casefold()
+        if key in envs:
+            out.append((("deploy", i, "env"), f"environment {env!r} is listed twice (also deploy[{envs[key]}]); "
+                        "each environment appears once"))
+        envs.setdefault(key, i)
+    if deploy and job.get("image") is None:
+        out.append((("deploy",), "deploying needs an 'image' section; add image: {registry: ..., "
+                    "repository: ...} for the image to deploy"))
+    return out
+
+
+def _parameter_problems(params: Any) -> list[tuple[PathT, str]]:
+    if not isinstance(params, list):
+        return []
+    out: list[tuple[PathT, str]] = []
+    names: dict[str, int] = {}
+    for i, p in enumerate(params):
+        name = p.get("name") if isinstance(p, dict) else None
+        if not isinstance(name, str):
+            continue
+        if name in names:
+            out.append((("parameters", i, "name"), f"parameter {name!r} is defined twice (also "
+                        f"parameters[{names[name]}]); each parameter has its own name"))
+        names.setdefault(name, i)
+    return out
+
+
+def _trigger_problems(job: dict[str, Any]) -> list[tuple[PathT, str]]:
+    triggers, source = job.get("triggers"), job.get("source")
+    if not isinstance(triggers, dict) or triggers.get("push") is not True:
+        return []
+    provider = source.get("provider", "git") if isinstance(source, dict) else None
+    if provider == "git" and job.get("type", "pipeline") == "pipeline":
+        return [(("triggers", "push"), "push triggers need source.provider github or gitlab; "
+                 "use triggers.poll for a plain git server")]
+    return []
