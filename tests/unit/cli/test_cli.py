@@ -24,10 +24,31 @@ def test_version(cli: Cli) -> None:
     assert (r.code, r.out.strip()) == (0, f"jenkinsbridge {jenkinsbridge.__version__}")
 
 
+def _actions_of(command: str) -> list[str]:
+    """The actions of a command group (`image build|push`), none for a plain command."""
+    import argparse
+
+    from jenkinsbridge.cli.main import build_parser
+
+    def subparsers(p: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+        for a in p._actions:
+            if isinstance(a, argparse._SubParsersAction):
+                return dict(a.choices)
+        return {}
+
+    return list(subparsers(subparsers(build_parser())[command]))
+
+
 @pytest.mark.parametrize("command", [None, *COMMANDS])
 def test_help(cli: Cli, command: str | None) -> None:
     r = cli(*([command] if command else []), "--help")
     assert r.code == 0 and r.out.startswith("usage: jenkinsbridge") and r.err == ""
+    actions = _actions_of(command) if command else []
+    if actions and "--json" not in r.out:  # a command group: each action speaks the conventions
+        for action in actions:
+            sub = cli(command, action, "--help")
+            assert sub.code == 0 and "--json" in sub.out and "-v" in sub.out, (command, action)
+        return
     assert "--json" in r.out and "-v" in r.out
     if command is None:
         assert all(name in r.out for name in COMMANDS) and "Exit codes" in r.out
