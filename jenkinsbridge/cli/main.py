@@ -24,6 +24,9 @@ COMMANDS: dict[str, str] = {
     "validate": "jenkinsbridge.cli.cmd_validate",
     "render": "jenkinsbridge.cli.cmd_render",
     "schema": "jenkinsbridge.cli.cmd_schema",
+    "sync": "jenkinsbridge.cli.cmd_sync",
+    "credentials": "jenkinsbridge.cli.cmd_credentials",
+    "backup": "jenkinsbridge.cli.cmd_backup",
 }
 
 

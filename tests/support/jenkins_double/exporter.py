@@ -79,7 +79,7 @@ def _by_tree(value: Any, spec: TreeSpec | None) -> Any:
             return {k: _by_tree(v, spec[k]) for k, v in value.items() if k in spec}
         return value
     full = value.exported()
-    out: dict[str, Any] = {"_class": full["_class"]}
+    out: dict[str, Any] = {"_class": full["_class"]} if "_class" in full else {}
     if not spec:
         return out
     for key, sub in spec.items():

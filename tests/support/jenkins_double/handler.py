@@ -490,7 +490,7 @@ class _PluginManager:
         self.state = state
 
     def exported(self) -> dict[str, Any]:
-        plugins = [_Plain({"active": p.get("active", True), "enabled": p.get("enabled", True),
+        plugins = [_Plain({"_class": "hudson.PluginWrapper", "active": p.get("active", True), "enabled": p.get("enabled", True),
                            "shortName": name, "longName": name, "version": p["version"],
                            "hasUpdate": False, "pinned": False, "bundled": False, "dependencies": [],
                            "url": f"https://plugins.jenkins.io/{name}"})

@@ -27,7 +27,8 @@ DEFAULT_PLUGINS: dict[str, str] = {
     "junit": "1300.v03d9d8a_cf1fb_", "timestamper": "1.27", "mailer": "472.vf7c289a_4b_420",
     "docker-commons": "443.v921729d5611d", "docker-workflow": "580.vc0c340686b_54",
     "matrix-auth": "3.2.2", "script-security": "1362.v67dc1f0e1b_b_3", "structs": "338.v848422169819",
-    "scm-api": "696.v778d637b_a_762", "ws-cleanup": "0.46",
+    "scm-api": "696.v778d637b_a_762", "ws-cleanup": "0.46", "workflow-scm-step": "427.v4ca_6512e7df1",
+    "workflow-api": "1336.vee415d95c521", "pipeline-groovy-lib": "744.v5b_556ee7c253",
 }
 
 CREDENTIAL_TYPES: dict[str, tuple[str, str]] = {
