@@ -47,7 +47,8 @@ class JenkinsDouble:
         return f"http://{host}:{port}/"
 
     def start(self) -> JenkinsDouble:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="jenkins-double", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="jenkins-double", daemon=True)
         self._thread.start()
         return self
 
