@@ -56,6 +56,7 @@ def _json(value: Any) -> Reply:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
     state: State
     security: Security
     server_version = "Jetty(10.0.20)"
@@ -133,8 +134,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("X-You-Are-Authenticated-As", caller.user)
             if caller.new_cookie:
                 self.send_header("Set-Cookie", caller.new_cookie)
-        for k, v in reply.headers.items():
-            self.send_header(k, v)
+        for k, v in reply.headers.items():  # header values are Latin-1 on the wire
+            self.send_header(k, v.translate({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"'}))
         self.end_headers()
         if method != "HEAD":
             self.wfile.write(reply.body)
