@@ -99,7 +99,8 @@ class _Rendered(Protocol):
 
 
 def _blank(script: str) -> str:
-    return _STRINGS.sub(lambda m: " " * len(m.group(0)), script)
+    """Strings become empty strings (``''``) and comments go: only code is left to scan."""
+    return _STRINGS.sub(lambda m: "" if m.group(0).startswith("/") else "''", script)
 
 
 def required_plugins(rendered_job: _Rendered) -> dict[str, str | None]:

@@ -23,7 +23,7 @@ class Progress:
         self.threshold = threshold
         self.every = every
         self.width = width
-        self._last = 0.0
+        self._last: float | None = None
         self._lock = threading.Lock()
 
     def __call__(self, done: int, total: int, action: Action) -> None:
@@ -39,7 +39,7 @@ class Progress:
                 if done == total:
                     self.stream.write("\n")
                 self.stream.flush()
-            elif done == total or now - self._last >= self.every:
+            elif done == total or self._last is None or now - self._last >= self.every:
                 self._last = now
                 self.stream.write(f"sync: {done}/{total} written ({100 * done // total}%)\n")
                 self.stream.flush()
