@@ -62,7 +62,8 @@ def test_credentials_apply(jenv: JenkinsDouble, tmp_path: Path, monkeypatch: pyt
     hostile = "p&ss<w>rd]]>'\"${x}"
     monkeypatch.setenv("GIT_PW", hostile)
     monkeypatch.setenv("HOOK", "https://oapi.example.com/robot/send?access_token=abc")
-    (tmp_path / "id_ed25519").write_text("-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n")
+    key = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
+    (tmp_path / "id_ed25519").write_text(key)
     (tmp_path / "client.p12").write_bytes(b"\x30\x82\x01\x00binary")
     (tmp_path / "kubeconfig").write_text("apiVersion: v1\n")
     creds = tmp_path / "creds.yaml"

@@ -117,7 +117,7 @@ def test_queue_nodes_and_agents(jd: JenkinsDouble) -> None:
     item = jd.enqueue("build-me", label="docker && linux")
     queue = pj.get_queue_info()
     assert [q["id"] for q in queue] == [item.id]
-    assert queue[0]["why"] == "There are no nodes with the label ‘docker && linux’"
+    assert queue[0]["why"] == "There are no nodes with the label \u2018docker && linux\u2019"
     pj.create_node("agent-1", numExecutors=1, labels="docker linux", exclusive=True,
                    launcher=jenkins.LAUNCHER_JNLP)
     info = pj.get_node_info("agent-1")

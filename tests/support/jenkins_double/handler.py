@@ -241,10 +241,10 @@ class Handler(BaseHTTPRequestHandler):
             raise Reply(400, _error_page(400, "Query parameter 'name' is required"))
         bad = next((c for c in name if c in _UNSAFE), None)
         if bad or name in {".", ".."}:
-            msg = f"‘{bad}’ is an unsafe character" if bad else f"“{name}” is not an allowed name"
+            msg = f"\u2018{bad}\u2019 is an unsafe character" if bad else f"\u201c{name}\u201d is not an allowed name"
             raise Reply(400, _error_page(400, msg), headers={"X-Error": msg})
         if name in folder.children:
-            msg = f"A job already exists with the name ‘{name}’"
+            msg = f"A job already exists with the name \u2018{name}\u2019"
             raise Reply(400, _error_page(400, msg), headers={"X-Error": msg})
         mode = form.get("mode") or self.query.get("mode")
         if mode == "copy":
@@ -289,7 +289,7 @@ class Handler(BaseHTTPRequestHandler):
         if not name:
             raise Reply(400, _error_page(400, "Query parameter 'name' is required"))
         if name in folder.views():
-            msg = f"A view already exists with the name “{name}”"
+            msg = f"A view already exists with the name \u201c{name}\u201d"
             raise Reply(400, _error_page(400, msg), headers={"X-Error": msg})
         root = parse_config(self.body, {k: (k, None) for k in VIEW_TYPES})
         name_el = root.find("name")
@@ -462,7 +462,7 @@ class Handler(BaseHTTPRequestHandler):
         if not name:
             raise Reply(400, _error_page(400, "Query parameter 'name' is required"))
         if name in self.state.scheduler.nodes:
-            raise Reply(400, _error_page(400, f"Agent called ‘{name}’ already exists"))
+            raise Reply(400, _error_page(400, f"Agent called \u2018{name}\u2019 already exists"))
         if "json" in form:
             spec = json.loads(form["json"])
             xml = _node_xml(name, spec)
@@ -491,10 +491,11 @@ class _PluginManager:
         self.state = state
 
     def exported(self) -> dict[str, Any]:
-        plugins = [_Plain({"_class": "hudson.PluginWrapper", "active": p.get("active", True), "enabled": p.get("enabled", True),
-                           "shortName": name, "longName": name, "version": p["version"],
+        plugins = [_Plain({"_class": "hudson.PluginWrapper", "active": p.get("active", True),
+                           "enabled": p.get("enabled", True), "shortName": name, "longName": name,
+                           "version": p["version"],
                            "hasUpdate": False, "pinned": False, "bundled": False, "dependencies": [],
-                           "url": f"https://plugins.jenkins.io/{name}"})
+                           "url": ""})
                    for name, p in sorted(self.state.plugins.items())]
         return {"_class": "hudson.LocalPluginManager", "plugins": plugins}
 

@@ -257,8 +257,8 @@ class Scheduler:
             if node is None:
                 label = item.label or "built-in"
                 matching = [n for n in self.nodes.values() if label_matches(item.label, n.labels)]
-                item.why = (f"Waiting for next available executor on ‘{label}’" if matching
-                            else f"There are no nodes with the label ‘{label}’")
+                item.why = (f"Waiting for next available executor on \u2018{label}\u2019" if matching
+                            else f"There are no nodes with the label \u2018{label}\u2019")
                 continue
             number = self.build_numbers.get(item.job, 1)
             self.build_numbers[item.job] = number + 1

@@ -55,7 +55,7 @@ def test_missing_plugins_and_versions() -> None:
                  {"shortName": "junit", "version": "1300.v03", "active": False, "enabled": False}]
     missing = missing_plugins({"git": "5.10.0", "junit": None, "mailer": None}, installed)
     assert missing == {"git": "5.10.0 (have 5.5.2)", "junit": "(installed but disabled)", "mailer": ""}
-    with pytest.raises(PluginsMissingError, match="git@5.10.0"):
+    with pytest.raises(PluginsMissingError, match=r"git@5\.10\.0"):
         check_plugins({"git": "5.10.0"}, installed)
     assert version_tuple("1400.v7fd111b_ec82f") > version_tuple("1399.vaaa")
     assert version_tuple("2.10") > version_tuple("2.9")

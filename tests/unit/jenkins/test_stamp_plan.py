@@ -36,7 +36,8 @@ def test_folder_views_are_not_part_of_the_hash() -> None:
     folder = (f"<com.cloudbees.hudson.plugins.folder.Folder><description>{MANAGED_MARKER}</description>"
               "<folderViews><views/></folderViews></com.cloudbees.hudson.plugins.folder.Folder>")
     s = stamp(folder)
-    with_view = s.xml.replace("<views/>", "<views><hudson.model.ListView><name>v</name></hudson.model.ListView></views>")
+    view = "<hudson.model.ListView><name>v</name></hudson.model.ListView>"
+    with_view = s.xml.replace("<views/>", f"<views>{view}</views>")
     assert content_hash(with_view) == s.digest
 
 
