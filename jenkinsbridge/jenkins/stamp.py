@@ -20,6 +20,7 @@ __all__ = ["MANAGED_MARKER", "Stamp", "content_hash", "hash_in", "is_managed", "
 
 _SLOT = "[jenkinsbridge:sha256={}]"
 _SLOT_RE = re.compile(r"\[jenkinsbridge:sha256=([0-9a-f]*)\]")
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DESCRIPTION = re.compile(r"<description>(.*?)</description>", re.S)
 # Parts of a config that are synced on their own, not through the item's hash.
 _UNHASHED = ("folderViews",)
@@ -47,13 +48,15 @@ def content_hash(xml: str) -> str:
     """The hash of a config.xml with its hash slot emptied (what :func:`stamp` records)."""
     emptied = _SLOT_RE.sub(_SLOT.format(""), xml, count=1)
     try:
-        root = ET.fromstring(emptied.encode("utf-8"))
+        if any(f"<{tag}" in emptied for tag in _UNHASHED):
+            root = ET.fromstring(emptied.encode("utf-8"))
+            for tag in _UNHASHED:
+                for el in root.findall(tag):
+                    root.remove(el)
+            emptied = ET.tostring(root, encoding="unicode")
+        canonical = ET.canonicalize(xml_data=_DECLARATION.sub("", emptied, count=1))
     except ET.ParseError as e:
         raise RenderError(f"config.xml is not well formed: {e}") from e
-    for tag in _UNHASHED:
-        for el in root.findall(tag):
-            root.remove(el)
-    canonical = ET.canonicalize(ET.tostring(root, encoding="unicode"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -90,6 +90,9 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         self.body = self.rfile.read(length) if length else b""
         st = self.state
+        if path.startswith("/_double/"):  # the test harness's own endpoints: not Jenkins, not recorded
+            self._control(method, path)
+            return
         if st.latency:
             time.sleep(st.latency)
         fault = st.fault_for(method, path)
@@ -139,6 +142,27 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if method != "HEAD":
             self.wfile.write(reply.body)
+
+    def _control(self, method: str, path: str) -> None:
+        st = self.state
+        if path == "/_double/stats" and method == "GET":
+            with st.lock:
+                by: dict[str, int] = {}
+                for r in st.log:
+                    by[r.method] = by.get(r.method, 0) + 1
+                body = json.dumps({"requests": len(st.log), "by_method": by,
+                                   "items": sum(1 for _ in _walk(st.root))}).encode()
+        elif path == "/_double/reset" and method == "POST":
+            with st.lock:
+                st.log.clear()
+            body = b"{}"
+        else:
+            body = b""
+        self.send_response(200 if body else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _crumb_ok(self, path: str) -> bool:
         header = self.headers.get("Jenkins-Crumb")
@@ -471,6 +495,13 @@ class Handler(BaseHTTPRequestHandler):
             xml = self.body
         self.state.scheduler.add_node(name, xml)
         return Reply(302, b"", headers={"Location": f"{self.base}computer/"})
+
+
+def _walk(folder: Folder) -> Any:
+    for child in folder.children.values():
+        yield child
+        if isinstance(child, Folder):
+            yield from _walk(child)
 
 
 class _Plain:
