@@ -149,3 +149,22 @@ def test_queue_nodes_and_agents(jd: JenkinsDouble) -> None:
     assert jd.scheduler.items[qid].label == "py"
     pj.cancel_queue(qid)
     assert pj.get_queue_item(qid)["cancelled"] is True
+
+
+def test_agent_side_endpoints(jd: JenkinsDouble) -> None:
+    """What an agent container can do over HTTP: connect with its secret, wait for its build,
+    report it finished."""
+    pj = jenkins.Jenkins(jd.url, jd.user, jd.token, timeout=5)
+    pj.create_node("a1", numExecutors=1, labels="py", exclusive=True, launcher=jenkins.LAUNCHER_JNLP)
+    secret = jd.scheduler.nodes["a1"].secret
+    base = jd.url + "_double/agent/"
+    assert requests.post(base + "connect?name=a1&secret=bad", timeout=5).status_code == 403
+    assert requests.post(base + f"connect?name=a1&secret={secret}", timeout=5).status_code == 200
+    assert requests.get(base + "build?name=a1&wait=0.1", timeout=5).status_code == 204
+    item = jd.enqueue("some-job", label="py")
+    got = requests.get(base + "build?name=a1&wait=5", timeout=10).json()
+    assert got == {"job": "some-job", "number": 1, "queue_id": item.id}
+    assert requests.post(base + "finish?name=a1&result=FAILURE", timeout=5).status_code == 200
+    assert item.build is not None and item.build.result == "FAILURE"
+    assert jd.running() == []
+    assert not [r for r in jd.requests if r.path.startswith("/_double")]  # not in the log

@@ -144,21 +144,59 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(reply.body)
 
     def _control(self, method: str, path: str) -> None:
+        """``/_double/...``: the harness's own endpoints (not Jenkins; not recorded).
+
+        - ``GET stats``, ``POST reset``: the request log.
+        - ``POST agent/connect?name=N&secret=S``: an inbound agent connects (403 on a wrong secret).
+        - ``GET agent/build?name=N&wait=S``: long-poll for the build the node runs (204: none yet).
+        - ``POST agent/finish?name=N&result=R``: the node's build ends. ``POST agent/disconnect?name=N``.
+        """
         st = self.state
+        sch = st.scheduler
+        q = self.query
+        status, payload = 200, {}
         if path == "/_double/stats" and method == "GET":
             with st.lock:
                 by: dict[str, int] = {}
                 for r in st.log:
                     by[r.method] = by.get(r.method, 0) + 1
-                body = json.dumps({"requests": len(st.log), "by_method": by,
-                                   "items": sum(1 for _ in _walk(st.root))}).encode()
+                payload = {"requests": len(st.log), "by_method": by, "items": sum(1 for _ in _walk(st.root))}
         elif path == "/_double/reset" and method == "POST":
             with st.lock:
                 st.log.clear()
-            body = b"{}"
+        elif path == "/_double/agent/connect" and method == "POST":
+            if not sch.connect(q.get("name", ""), q.get("secret", "")):
+                status, payload = 403, {"error": "unknown node or wrong secret"}
+        elif path == "/_double/agent/build" and method == "GET":
+            name = q.get("name", "")
+            wait = min(float(q.get("wait") or 0), 30.0)
+
+            def current() -> Any:
+                node = sch.nodes.get(name)
+                return next(iter(node.busy.values()), None) if node else None
+
+            deadline = time.monotonic() + wait
+            with sch.changed:
+                while current() is None and time.monotonic() < deadline:
+                    sch.changed.wait(deadline - time.monotonic())
+                build = current()
+            if build is None:
+                status = 204 if name in sch.nodes else 404
+            else:
+                payload = {"job": build.job, "number": build.number, "queue_id": build.queue_id}
+        elif path == "/_double/agent/finish" and method == "POST":
+            node = sch.nodes.get(q.get("name", ""))
+            build = next(iter(node.busy.values()), None) if node else None
+            if build is None:
+                status, payload = 404, {"error": "no build running there"}
+            else:
+                sch.finish(build, q.get("result") or "SUCCESS")
+        elif path == "/_double/agent/disconnect" and method == "POST":
+            sch.disconnect(q.get("name", ""))
         else:
-            body = b""
-        self.send_response(200 if body else 404)
+            status, payload = 404, {"error": "unknown double endpoint"}
+        body = json.dumps(payload).encode() if status != 204 else b""
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
