@@ -258,3 +258,21 @@ def test_deep_folders_listed_beyond_the_query(jd: JenkinsDouble, client: Jenkins
     assert {a.key for a in report.actions if a.op == "delete"} == {"a/b/c/d/job-0000", "a/b/c/d", "a/b/c",
                                                                    "a/b", "a"}
     assert jd.paths() == ["job-0000"]
+
+
+def test_connection_settings(monkeypatch: pytest.MonkeyPatch, jd: JenkinsDouble, tmp_path: Path,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write_spec(tmp_path / "s.yaml", 1)
+    for var in ("JENKINS_URL", "JENKINS_USER", "JENKINS_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    assert main(["sync", str(spec)]) == 2
+    assert "pass --url or set JENKINS_URL" in capsys.readouterr().err
+    assert main(["sync", str(spec), "--url", jd.url, "--user", jd.user]) == 2
+    assert "both a user and an API token" in capsys.readouterr().err
+    assert main(["sync", str(spec), "--url", jd.url, "--user", jd.user, "--token", jd.token, "--workers", "0"]) == 2
+    capsys.readouterr()
+    assert main(["sync", str(spec), "--url", jd.url, "--user", jd.user, "--token", jd.token]) == 0
+    err = capsys.readouterr().err
+    assert "set JENKINS_TOKEN instead" in err and jd.token not in err
+    assert main(["sync", str(spec), "--url", jd.url, "--user", jd.user, "--token", "wrong"]) == 1
+    assert "401 Unauthorized" in capsys.readouterr().err
