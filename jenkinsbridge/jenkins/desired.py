@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from jenkinsbridge.errors import RenderError
-from jenkinsbridge.jenkins.stamp import stamp
+from jenkinsbridge.jenkins.stamp import Stamp, stamp
 from jenkinsbridge.render import MANAGED_MARKER, RenderedJob, RenderResult
 from jenkinsbridge.render.environment import environment
 
@@ -21,9 +21,18 @@ class Desired:
     kind: Kind
     path: str  # item path; for a view, the folder path
     name: str  # last path segment; for a view, its name
-    xml: str  # stamped config.xml
-    digest: str
+    stamp: Stamp
     rendered: RenderedJob | None = None
+
+    @property
+    def digest(self) -> str:
+        """The render hash: equal on the server means unchanged."""
+        return self.stamp.digest
+
+    @property
+    def xml(self) -> str:
+        """The config.xml to send (computes the content hash on first use)."""
+        return self.stamp.xml
 
     @property
     def key(self) -> str:
@@ -46,16 +55,13 @@ def desired_items(result: RenderResult) -> list[Desired]:
     """Folders (parents first), jobs, then the list views the jobs name, each stamped."""
     out: list[Desired] = []
     for f in result.folders:
-        s = stamp(f.config_xml)
-        out.append(Desired("folder", f.path, f.path.rsplit("/", 1)[-1], s.xml, s.digest))
+        out.append(Desired("folder", f.path, f.path.rsplit("/", 1)[-1], stamp(f.config_xml)))
     views: dict[tuple[str, str], list[str]] = defaultdict(list)
     for j in result.jobs:
-        s = stamp(j.config_xml)
-        out.append(Desired("job", j.path, j.path.rsplit("/", 1)[-1], s.xml, s.digest, rendered=j))
+        out.append(Desired("job", j.path, j.path.rsplit("/", 1)[-1], stamp(j.config_xml), rendered=j))
         folder = j.path.rpartition("/")[0]
         for v in getattr(j.job, "views", []) or []:
             views[(folder, v)].append(j.job.name)
     for (folder, name), jobs in sorted(views.items()):
-        s = stamp(_view_xml(name, jobs))
-        out.append(Desired("view", folder, name, s.xml, s.digest))
+        out.append(Desired("view", folder, name, stamp(_view_xml(name, jobs))))
     return out

@@ -10,7 +10,7 @@ from typing import Literal
 
 from jenkinsbridge.jenkins.desired import Desired, Kind, view_key
 from jenkinsbridge.jenkins.inventory import Inventory, Remote
-from jenkinsbridge.jenkins.stamp import content_hash, hash_in
+from jenkinsbridge.jenkins.stamp import c14n_in, content_hash
 
 __all__ = ["Action", "Op", "Options", "build_plan", "judge_server_copy"]
 
@@ -119,10 +119,10 @@ def judge_server_copy(action: Action, server_xml: str, opts: Options) -> None:
     """Given the server's config.xml of a managed item: was it edited by hand since we
     wrote it? Then overwrite with a warning, or keep it with ``--keep-manual``."""
     action.server_xml = server_xml
-    recorded = hash_in(_description(server_xml))
+    recorded = c14n_in(_description(server_xml))
     actual = content_hash(server_xml)
     action.manual = recorded is None or actual != recorded
-    if action.desired is not None and actual == action.desired.digest and not action.manual:
+    if action.desired is not None and actual == action.desired.stamp.c14n and not action.manual:
         action.op = "unchanged"
         return
     if action.manual:

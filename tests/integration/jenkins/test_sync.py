@@ -10,7 +10,7 @@ import pytest
 from jenkinsbridge.cli.main import main
 from jenkinsbridge.errors import CredentialsMissingError, PermissionDeniedError, PluginsMissingError
 from jenkinsbridge.jenkins import Jenkins, Options
-from jenkinsbridge.jenkins.stamp import content_hash, hash_in
+from jenkinsbridge.jenkins.stamp import c14n_in, content_hash
 from jenkinsbridge.render import render_spec
 from jenkinsbridge.spec import load_specs
 from tests.support.jenkins_double import JenkinsDouble
@@ -33,7 +33,7 @@ def test_create_then_noop_costs_one_listing(jd: JenkinsDouble, client: Jenkins, 
     assert sorted(jd.views("bench")["python"]) == [f"job-{i:04d}" for i in range(12)]
     for i in range(12):  # what is on the server is what was rendered, hash and all
         xml = jd.config(f"bench/job-{i:04d}")
-        assert hash_in(xml) == content_hash(xml)
+        assert c14n_in(xml) == content_hash(xml)
 
     jd.reset_requests()
     report = client.sync(_render(spec))
@@ -200,7 +200,7 @@ def test_503_mid_sync_of_200_jobs(jd: JenkinsDouble, client: Jenkins, tmp_path: 
     assert len(jd.paths()) == 201
     for p in jd.paths()[1:]:  # no partial job: every config is the rendered one
         xml = jd.config(p)
-        assert hash_in(xml) == content_hash(xml)
+        assert c14n_in(xml) == content_hash(xml)
     # and an update phase with a 503 burst on config.xml posts is retried
     jd.reset_requests()
     jd.fail(503, nth=3, times=2, method="POST", contains="config.xml")

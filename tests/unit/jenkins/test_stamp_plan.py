@@ -6,7 +6,7 @@ from jenkinsbridge.errors import RenderError
 from jenkinsbridge.jenkins.desired import Desired
 from jenkinsbridge.jenkins.inventory import Inventory, Remote, tree_query
 from jenkinsbridge.jenkins.plan import Options, build_plan, judge_server_copy
-from jenkinsbridge.jenkins.stamp import MANAGED_MARKER, content_hash, hash_in, stamp
+from jenkinsbridge.jenkins.stamp import MANAGED_MARKER, Stamp, c14n_in, content_hash, hash_in, stamp
 
 JOB = f"""<?xml version='1.1' encoding='UTF-8'?>
 <flow-definition plugin="workflow-job">
@@ -16,20 +16,22 @@ JOB = f"""<?xml version='1.1' encoding='UTF-8'?>
 </flow-definition>"""
 
 
-def test_stamp_records_the_hash_of_the_config_with_the_slot_empty() -> None:
+def test_stamp_records_the_hashes_of_the_config_with_the_slot_empty() -> None:
     s = stamp(JOB)
-    assert hash_in(s.xml) == s.digest == content_hash(s.xml)
-    assert f"{MANAGED_MARKER} [jenkinsbridge:sha256={s.digest}]</description>" in s.xml
-    assert stamp(s.xml).digest == s.digest  # idempotent
+    assert hash_in(s.xml) == s.digest and c14n_in(s.xml) == s.c14n == content_hash(s.xml)
+    assert f"{MANAGED_MARKER} [jenkinsbridge:sha256={s.digest};c14n={s.c14n}]</description>" in s.xml
+    assert stamp(s.xml).digest == s.digest and stamp(s.xml).xml == s.xml  # idempotent
+    assert s.digest != stamp(JOB.replace("'hi'", "'ho'")).digest
 
 
 def test_hash_survives_reserialization_but_not_edits() -> None:
     s = stamp(JOB)
+    assert s.c14n == content_hash(s.xml)
     rewritten = (s.xml.replace("<?xml version='1.1' encoding='UTF-8'?>", '<?xml version="1.1" encoding="UTF-8"?>')
                  .replace('plugin="workflow-job"', "plugin='workflow-job'").replace("echo 'hi'", "echo &apos;hi&apos;"))
-    assert content_hash(rewritten) == s.digest
-    assert content_hash(s.xml.replace("echo 'hi'", "echo 'ho'")) != s.digest
-    assert content_hash(s.xml.replace("<disabled>false", "<disabled>true")) != s.digest
+    assert content_hash(rewritten) == s.c14n
+    assert content_hash(s.xml.replace("echo 'hi'", "echo 'ho'")) != s.c14n
+    assert content_hash(s.xml.replace("<disabled>false", "<disabled>true")) != s.c14n
 
 
 def test_folder_views_are_not_part_of_the_hash() -> None:
@@ -38,7 +40,7 @@ def test_folder_views_are_not_part_of_the_hash() -> None:
     s = stamp(folder)
     view = "<hudson.model.ListView><name>v</name></hudson.model.ListView>"
     with_view = s.xml.replace("<views/>", f"<views>{view}</views>")
-    assert content_hash(with_view) == s.digest
+    assert content_hash(with_view) == s.c14n
 
 
 def test_stamp_needs_the_marker() -> None:
@@ -52,7 +54,9 @@ def test_tree_query_nests() -> None:
 
 
 def _desired(path: str, digest: str = "d1", kind: str = "job") -> Desired:
-    return Desired(kind, path, path.rsplit("/", 1)[-1], "<x/>", digest)  # type: ignore[arg-type]
+    st = Stamp("<x/>")
+    st.digest = digest
+    return Desired(kind, path, path.rsplit("/", 1)[-1], st)  # type: ignore[arg-type]
 
 
 def _remote(path: str, digest: str | None, cls: str = "org.jenkinsci.plugins.workflow.job.WorkflowJob",
@@ -92,7 +96,7 @@ def test_prune_keeps_folders_holding_foreign_items() -> None:
 def test_judge_server_copy() -> None:
     ours = stamp(JOB)
     new = stamp(JOB.replace("echo 'hi'", "echo 'new'"))
-    a = build_plan([Desired("job", "j", "j", new.xml, new.digest)],
+    a = build_plan([Desired("job", "j", "j", new)],
                    Inventory(items={"j": _remote("j", ours.digest)}), Options())[0]
     judge_server_copy(a, ours.xml, Options())
     assert a.op == "update" and not a.manual
