@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import time
 import traceback
-import uuid
 import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests.support.jenkins_double.common import Plain, Reply, error_page, json_reply
 from tests.support.jenkins_double.exporter import export, parse_tree
 from tests.support.jenkins_double.items import (
     FOLDER_CLASS,
@@ -22,39 +21,17 @@ from tests.support.jenkins_double.items import (
     Job,
     parse_config,
 )
+from tests.support.jenkins_double.routes_agents import AgentRoutes
+from tests.support.jenkins_double.routes_credentials import CredentialRoutes
 from tests.support.jenkins_double.security import PERMISSIONS, Caller, Security
-from tests.support.jenkins_double.state import CREDENTIAL_TYPES, Recorded, State
+from tests.support.jenkins_double.state import Recorded, State
 
 __all__ = ["Handler", "Reply"]
 
 _UNSAFE = set("?*/\\%!@#$^&|<>[]:;")
 
 
-class Reply(Exception):
-    """Raised by a route to answer; carries status, body, content type and headers."""
-
-    def __init__(self, status: int, body: str | bytes = b"", ctype: str = "text/html;charset=utf-8",
-                 headers: dict[str, str] | None = None) -> None:
-        super().__init__(status)
-        self.status = status
-        self.body = body.encode("utf-8") if isinstance(body, str) else body
-        self.ctype = ctype
-        self.headers = headers or {}
-
-
-def _error_page(status: int, message: str) -> str:
-    # The shape of Jenkins's (Jetty's) error page.
-    return (f"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html;charset=utf-8\"/>"
-            f"<title>Error {status} {message}</title></head><body><h2>HTTP ERROR {status} {message}</h2>"
-            f"<table><tr><th>STATUS:</th><td>{status}</td></tr><tr><th>MESSAGE:</th><td>{message}</td></tr>"
-            f"</table></body></html>")
-
-
-def _json(value: Any) -> Reply:
-    return Reply(200, json.dumps(value), "application/json;charset=utf-8")
-
-
-class Handler(BaseHTTPRequestHandler):
+class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out as separate writes
     state: State
@@ -100,26 +77,26 @@ class Handler(BaseHTTPRequestHandler):
         reply: Reply
         try:
             if fault is not None and not fault.after:
-                raise Reply(fault.status, _error_page(fault.status, "Service Unavailable"))
+                raise Reply(fault.status, error_page(fault.status, "Service Unavailable"))
             caller = self.security.authenticate(self.headers.get("Authorization"), self.headers.get("Cookie"))
             if caller is None:
-                raise Reply(401, _error_page(401, "Invalid password/token for user"),
+                raise Reply(401, error_page(401, "Invalid password/token for user"),
                             headers={"WWW-Authenticate": 'Basic realm="Jenkins"'})
             self.caller = caller
             self._need("Overall/Read")
             if method == "POST" and not self._crumb_ok(path):
-                raise Reply(403, _error_page(403, "No valid crumb was included in the request"))
+                raise Reply(403, error_page(403, "No valid crumb was included in the request"))
             with st.lock:
                 reply = self._route(method, path)
         except Reply as r:
             reply = r
         except ConfigRejected as e:
-            reply = Reply(e.status, _error_page(e.status, e.message))
+            reply = Reply(e.status, error_page(e.status, e.message))
         except Exception as e:  # a bug in the double: answer 500 and show it
             traceback.print_exc()
-            reply = Reply(500, _error_page(500, f"double: {type(e).__name__}: {e}"))
+            reply = Reply(500, error_page(500, f"double: {type(e).__name__}: {e}"))
         if fault is not None and fault.after:
-            reply = Reply(fault.status, _error_page(fault.status, "Service Unavailable"))
+            reply = Reply(fault.status, error_page(fault.status, "Service Unavailable"))
         crumb_sent = any(h.lower() == "jenkins-crumb" for h in self.headers)
         st.record(Recorded(method=method, path=path, query=split.query,
                            user=caller.user if caller else "?", via=caller.via if caller else "?",
@@ -143,65 +120,6 @@ class Handler(BaseHTTPRequestHandler):
         if method != "HEAD":
             self.wfile.write(reply.body)
 
-    def _control(self, method: str, path: str) -> None:
-        """``/_double/...``: the harness's own endpoints (not Jenkins; not recorded).
-
-        - ``GET stats``, ``POST reset``: the request log.
-        - ``POST agent/connect?name=N&secret=S``: an inbound agent connects (403 on a wrong secret).
-        - ``GET agent/build?name=N&wait=S``: long-poll for the build the node runs (204: none yet).
-        - ``POST agent/finish?name=N&result=R``: the node's build ends. ``POST agent/disconnect?name=N``.
-        """
-        st = self.state
-        sch = st.scheduler
-        q = self.query
-        status, payload = 200, {}
-        if path == "/_double/stats" and method == "GET":
-            with st.lock:
-                by: dict[str, int] = {}
-                for r in st.log:
-                    by[r.method] = by.get(r.method, 0) + 1
-                payload = {"requests": len(st.log), "by_method": by, "items": sum(1 for _ in _walk(st.root))}
-        elif path == "/_double/reset" and method == "POST":
-            with st.lock:
-                st.log.clear()
-        elif path == "/_double/agent/connect" and method == "POST":
-            if not sch.connect(q.get("name", ""), q.get("secret", "")):
-                status, payload = 403, {"error": "unknown node or wrong secret"}
-        elif path == "/_double/agent/build" and method == "GET":
-            name = q.get("name", "")
-            wait = min(float(q.get("wait") or 0), 30.0)
-
-            def current() -> Any:
-                node = sch.nodes.get(name)
-                return next(iter(node.busy.values()), None) if node else None
-
-            deadline = time.monotonic() + wait
-            with sch.changed:
-                while current() is None and time.monotonic() < deadline:
-                    sch.changed.wait(deadline - time.monotonic())
-                build = current()
-            if build is None:
-                status = 204 if name in sch.nodes else 404
-            else:
-                payload = {"job": build.job, "number": build.number, "queue_id": build.queue_id}
-        elif path == "/_double/agent/finish" and method == "POST":
-            node = sch.nodes.get(q.get("name", ""))
-            build = next(iter(node.busy.values()), None) if node else None
-            if build is None:
-                status, payload = 404, {"error": "no build running there"}
-            else:
-                sch.finish(build, q.get("result") or "SUCCESS")
-        elif path == "/_double/agent/disconnect" and method == "POST":
-            sch.disconnect(q.get("name", ""))
-        else:
-            status, payload = 404, {"error": "unknown double endpoint"}
-        body = json.dumps(payload).encode() if status != 204 else b""
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
     def _crumb_ok(self, path: str) -> bool:
         header = self.headers.get("Jenkins-Crumb")
         return self.security.crumb_ok(self.caller, header)
@@ -209,7 +127,7 @@ class Handler(BaseHTTPRequestHandler):
     def _need(self, permission: str) -> None:
         if self.security.missing(self.caller, permission):
             msg = f"{self.caller.user} is missing the {permission} permission"
-            raise Reply(403, _error_page(403, msg), headers={
+            raise Reply(403, error_page(403, msg), headers={
                 "X-Required-Permission": PERMISSIONS[permission],
                 "X-Permission-Implied-By": "hudson.model.Hudson.Administer"})
 
@@ -228,14 +146,14 @@ class Handler(BaseHTTPRequestHandler):
         if head == "computer":
             return self._computer(method, parts[1:])
         if head in {"me", "whoAmI"} and parts[1:2] == ["api"]:
-            return _json({"_class": "hudson.security.WhoAmI", "name": self.caller.user,
+            return json_reply({"_class": "hudson.security.WhoAmI", "name": self.caller.user,
                           "authenticated": self.caller.via != "anonymous"})
         # item paths: (job/NAME)* then the rest
         item: Job = self.state.root
         i = 0
         while i + 1 < len(parts) and parts[i] == "job":
             if not isinstance(item, Folder) or parts[i + 1] not in item.children:
-                raise Reply(404, _error_page(404, "Not Found"))
+                raise Reply(404, error_page(404, "Not Found"))
             item = item.children[parts[i + 1]]
             i += 2
         return self._item(method, item, parts[i:])
@@ -260,7 +178,7 @@ class Handler(BaseHTTPRequestHandler):
         if head == "credentials" and rest[1:3] in (["store", "system"], ["store", "folder"]):
             return self._credentials(method, item, rest[2], rest[3:])
         if item is self.state.root:
-            raise Reply(404, _error_page(404, "Not Found"))
+            raise Reply(404, error_page(404, "Not Found"))
         if head == "config.xml":
             if method == "GET":
                 self._need("Job/ExtendedRead")
@@ -279,17 +197,17 @@ class Handler(BaseHTTPRequestHandler):
         if head.isdigit() and rest[1:2] == ["api"]:
             for b in self.state.scheduler.builds:
                 if b.job == item.full_name and b.number == int(head):
-                    return _json(b.exported(self.base))
-        raise Reply(404, _error_page(404, "Not Found"))
+                    return json_reply(b.exported(self.base))
+        raise Reply(404, error_page(404, "Not Found"))
 
     def _api(self, obj: Any) -> Reply:
         fmt = self.query.get("tree")
         try:
             tree = parse_tree(fmt) if fmt is not None else None
         except ValueError as e:
-            raise Reply(400, _error_page(400, str(e))) from e
+            raise Reply(400, error_page(400, str(e))) from e
         depth = int(self.query.get("depth") or 0)
-        return _json(export(obj, tree=tree, depth=depth))
+        return json_reply(export(obj, tree=tree, depth=depth))
 
     def _create_item(self, folder: Folder) -> Reply:
         self._need("Job/Create")
@@ -300,24 +218,24 @@ class Handler(BaseHTTPRequestHandler):
             form = {k: v[-1] for k, v in parse_qs(self.body.decode("utf-8"), keep_blank_values=True).items()}
             name = name or form.get("name")
         if not name:
-            raise Reply(400, _error_page(400, "Query parameter 'name' is required"))
+            raise Reply(400, error_page(400, "Query parameter 'name' is required"))
         bad = next((c for c in name if c in _UNSAFE), None)
         if bad or name in {".", ".."}:
             msg = f"\u2018{bad}\u2019 is an unsafe character" if bad else f"\u201c{name}\u201d is not an allowed name"
-            raise Reply(400, _error_page(400, msg), headers={"X-Error": msg})
+            raise Reply(400, error_page(400, msg), headers={"X-Error": msg})
         if name in folder.children:
             msg = f"A job already exists with the name \u2018{name}\u2019"
-            raise Reply(400, _error_page(400, msg), headers={"X-Error": msg})
+            raise Reply(400, error_page(400, msg), headers={"X-Error": msg})
         mode = form.get("mode") or self.query.get("mode")
         if mode == "copy":
             src = folder.children.get(form.get("from") or self.query.get("from") or "")
             if src is None:
-                raise Reply(400, _error_page(400, "No such job"))
+                raise Reply(400, error_page(400, "No such job"))
             xml = src.xml
         elif mode:
             tag = ITEM_MODES.get(mode)
             if tag is None:
-                raise Reply(400, _error_page(400, f"No item type {mode} is known"))
+                raise Reply(400, error_page(400, f"No item type {mode} is known"))
             xml = f"<?xml version='1.1' encoding='UTF-8'?>\n<{tag}><description/></{tag}>".encode()
         else:
             xml = self.body
@@ -332,7 +250,7 @@ class Handler(BaseHTTPRequestHandler):
     def _update_item(self, item: Job) -> Reply:
         root = parse_config(self.body, ITEM_TYPES, self.state.active_plugins())
         if root.tag != item.tag:
-            raise Reply(500, _error_page(500, f"java.io.IOException: Expecting class {item.cls} but got "
+            raise Reply(500, error_page(500, f"java.io.IOException: Expecting class {item.cls} but got "
                                               f"class {ITEM_TYPES[root.tag][0]} instead"))
         item.xml = self.body
         return Reply(200, b"")
@@ -349,10 +267,10 @@ class Handler(BaseHTTPRequestHandler):
         self._need("View/Create")
         name = self.query.get("name")
         if not name:
-            raise Reply(400, _error_page(400, "Query parameter 'name' is required"))
+            raise Reply(400, error_page(400, "Query parameter 'name' is required"))
         if name in folder.views():
             msg = f"A view already exists with the name \u201c{name}\u201d"
-            raise Reply(400, _error_page(400, msg), headers={"X-Error": msg})
+            raise Reply(400, error_page(400, msg), headers={"X-Error": msg})
         root = parse_config(self.body, {k: (k, None) for k in VIEW_TYPES})
         name_el = root.find("name")
         if name_el is None:
@@ -364,7 +282,7 @@ class Handler(BaseHTTPRequestHandler):
     def _view(self, method: str, folder: Folder, name: str, rest: list[str]) -> Reply:
         view = folder.views().get(name)
         if view is None:
-            raise Reply(404, _error_page(404, "Not Found"))
+            raise Reply(404, error_page(404, "Not Found"))
         if rest[:1] == ["api"]:
             return self._api(view.bind(self.base))
         if rest == ["config.xml"] and method == "GET":
@@ -374,7 +292,7 @@ class Handler(BaseHTTPRequestHandler):
             self._need("View/Configure")
             root = parse_config(self.body, {k: (k, None) for k in VIEW_TYPES})
             if root.tag != view.root.tag:
-                raise Reply(500, _error_page(500, "java.io.IOException: Expecting view type "
+                raise Reply(500, error_page(500, "java.io.IOException: Expecting view type "
                                                   f"{view.root.tag} but got {root.tag} instead"))
             name_el = root.find("name")
             if name_el is not None:
@@ -385,59 +303,16 @@ class Handler(BaseHTTPRequestHandler):
             self._need("View/Delete")
             folder.delete_view(name)
             return Reply(302, b"", headers={"Location": folder.url(self.base)})
-        raise Reply(404, _error_page(404, "Not Found"))
+        raise Reply(404, error_page(404, "Not Found"))
 
     # -- credentials stores
-    def _credentials(self, method: str, item: Job, kind: str, rest: list[str]) -> Reply:
-        st = self.state
-        if (kind == "system") != (item is st.root) or not isinstance(item, Folder):
-            raise Reply(404, _error_page(404, "Not Found"))
-        store = st.credentials.setdefault(item.full_name, {})
-        if rest[:2] != ["domain", "_"]:
-            raise Reply(404, _error_page(404, "Not Found"))
-        rest = rest[2:]
-        full = "system" if kind == "system" else f"{item.full_name}/folder"
-        if rest[:1] == ["api"] or not rest:
-            self._need("Credentials/View")
-            return self._api(_Domain(store, full))
-        if rest == ["createCredentials"] and method == "POST":
-            self._need("Credentials/Create")
-            root = parse_config(self.body, CREDENTIAL_TYPES, st.active_plugins())
-            cid = root.findtext("id") or str(uuid.uuid4())
-            if cid in store:
-                raise Reply(409, _error_page(409, f"Credentials with id {cid} already exist"))
-            store[cid] = self.body
-            return Reply(200, b"")
-        if rest[:1] == ["credential"] and len(rest) >= 2:
-            cid = rest[1]
-            if cid not in store:
-                raise Reply(404, _error_page(404, "Not Found"))
-            tail = rest[2:]
-            if not tail:
-                return Reply(200, f"<html><body>{cid}</body></html>")
-            if tail == ["config.xml"] and method == "GET":
-                self._need("Credentials/View")
-                return Reply(200, st.redact(store[cid]), "application/xml")
-            if tail == ["config.xml"] and method == "POST":
-                self._need("Credentials/Update")
-                root = parse_config(self.body, CREDENTIAL_TYPES, st.active_plugins())
-                store[cid] = self.body
-                return Reply(200, b"")
-            if (tail == ["config.xml"] and method == "DELETE") or (tail == ["doDelete"] and method == "POST"):
-                self._need("Credentials/Delete")
-                del store[cid]
-                return Reply(200, b"")
-            if tail[:1] == ["api"]:
-                return _json(_credential_summary(cid, store[cid], full))
-        raise Reply(404, _error_page(404, "Not Found"))
-
     # -- crumbs
     def _crumb(self, rest: list[str]) -> Reply:
         if not self.security.csrf:
-            raise Reply(404, _error_page(404, "Not Found"))
+            raise Reply(404, error_page(404, "Not Found"))
         crumb = self.security.crumb_for(self.caller)
         if rest == ["api", "json"]:
-            return _json({"_class": "hudson.security.csrf.DefaultCrumbIssuer", "crumb": crumb,
+            return json_reply({"_class": "hudson.security.csrf.DefaultCrumbIssuer", "crumb": crumb,
                           "crumbRequestField": "Jenkins-Crumb"})
         if rest == ["api", "xml"]:
             xpath = self.query.get("xpath")
@@ -446,121 +321,15 @@ class Handler(BaseHTTPRequestHandler):
             return Reply(200, f'<defaultCrumbIssuer _class="hudson.security.csrf.DefaultCrumbIssuer">'
                               f"<crumb>{crumb}</crumb><crumbRequestField>Jenkins-Crumb</crumbRequestField>"
                               f"</defaultCrumbIssuer>", "application/xml;charset=utf-8")
-        raise Reply(404, _error_page(404, "Not Found"))
+        raise Reply(404, error_page(404, "Not Found"))
 
     # -- queue and nodes
-    def _queue(self, method: str, rest: list[str]) -> Reply:
-        sch = self.state.scheduler
-        if not rest:
-            return Reply(200, "<html><body>Queue [Jenkins]</body></html>")
-        if rest[:1] == ["api"]:
-            items = [_Plain(i.exported(self.base)) for i in sch.waiting()]
-            return self._api(_Plain({"_class": "hudson.model.Queue", "discoverableItems": [], "items": items}))
-        if rest[:1] == ["item"] and len(rest) >= 2 and rest[1].isdigit():
-            item = sch.items.get(int(rest[1]))
-            if item is None:
-                raise Reply(404, _error_page(404, "Not Found"))
-            if rest[2:3] == ["api"]:
-                return self._api(_Plain(item.exported(self.base)))
-            if rest[2:] == ["cancelQueue"] and method == "POST":
-                self._need("Job/Cancel")
-                sch.cancel(item.id)
-                return Reply(204, b"")
-        if rest == ["cancelItem"] and method == "POST":
-            self._need("Job/Cancel")
-            qid = self.query.get("id", "")
-            if not qid.isdigit() or int(qid) not in sch.items:
-                raise Reply(404, _error_page(404, "Not Found"))
-            sch.cancel(int(qid))
-            return Reply(302, b"", headers={"Location": f"{self.base}queue/"})
-        raise Reply(404, _error_page(404, "Not Found"))
-
-    def _computer(self, method: str, rest: list[str]) -> Reply:
-        sch = self.state.scheduler
-        if rest[:1] == ["api"]:
-            comps = [_Plain(_master()), *[_Plain(n.exported()) for n in sch.nodes.values()]]
-            busy = sum(len(n.busy) for n in sch.nodes.values())
-            total = sum(n.executors for n in sch.nodes.values() if n.online)
-            return self._api(_Plain({"_class": "hudson.model.ComputerSet", "busyExecutors": busy,
-                                     "computer": comps, "displayName": "Nodes", "totalExecutors": total}))
-        if rest == ["doCreateItem"] and method == "POST":
-            self._need("Agent/Create")
-            return self._create_node()
-        if not rest:
-            return Reply(200, "<html><body>Nodes [Jenkins]</body></html>")
-        name, tail = rest[0], rest[1:]
-        if name in {"(built-in)", "(master)"} and tail[:1] == ["api"]:
-            return self._api(_Plain(_master()))
-        node = sch.nodes.get(name)
-        if node is None:
-            raise Reply(404, _error_page(404, "Not Found"))
-        if tail[:1] == ["api"]:
-            return self._api(_Plain(node.exported()))
-        if tail == ["config.xml"] and method == "GET":
-            self._need("Agent/Configure")
-            return Reply(200, node.xml, "application/xml")
-        if tail == ["config.xml"] and method == "POST":
-            self._need("Agent/Configure")
-            parse_config(self.body, {"slave": ("slave", None)})
-            node.xml = self.body
-            sch._dispatch()
-            return Reply(200, b"")
-        if tail == ["doDelete"] and method == "POST":
-            self._need("Agent/Delete")
-            sch.remove_node(name)
-            return Reply(302, b"", headers={"Location": f"{self.base}computer/"})
-        if tail in (["jenkins-agent.jnlp"], ["slave-agent.jnlp"]):
-            self._need("Agent/Connect")
-            return Reply(200, _jnlp(self.base, name, node.secret), "application/x-java-jnlp-file")
-        if tail == ["toggleOffline"] and method == "POST":
-            node.temporarily_offline = not node.temporarily_offline
-            sch._dispatch()
-            return Reply(302, b"", headers={"Location": f"{self.base}computer/{name}/"})
-        raise Reply(404, _error_page(404, "Not Found"))
-
-    def _create_node(self) -> Reply:
-        form = {k: v[-1] for k, v in parse_qs(self.body.decode("utf-8"), keep_blank_values=True).items()}
-        name = form.get("name") or self.query.get("name")
-        if not name:
-            raise Reply(400, _error_page(400, "Query parameter 'name' is required"))
-        if name in self.state.scheduler.nodes:
-            raise Reply(400, _error_page(400, f"Agent called \u2018{name}\u2019 already exists"))
-        if "json" in form:
-            spec = json.loads(form["json"])
-            xml = _node_xml(name, spec)
-        else:
-            parse_config(self.body, {"slave": ("slave", None)})
-            xml = self.body
-        self.state.scheduler.add_node(name, xml)
-        return Reply(302, b"", headers={"Location": f"{self.base}computer/"})
-
-
-def _walk(folder: Folder) -> Any:
-    for child in folder.children.values():
-        yield child
-        if isinstance(child, Folder):
-            yield from _walk(child)
-
-
-class _Plain:
-    """A JSON dict as an exported object (summary = itself)."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
-
-    def exported(self) -> dict[str, Any]:
-        return self.data
-
-    def summary(self) -> dict[str, Any]:
-        return self.data
-
-
 class _PluginManager:
     def __init__(self, state: State) -> None:
         self.state = state
 
     def exported(self) -> dict[str, Any]:
-        plugins = [_Plain({"_class": "hudson.PluginWrapper", "active": p.get("active", True),
+        plugins = [Plain({"_class": "hudson.PluginWrapper", "active": p.get("active", True),
                            "enabled": p.get("enabled", True), "shortName": name, "longName": name,
                            "version": p["version"],
                            "hasUpdate": False, "pinned": False, "bundled": False, "dependencies": [],
@@ -570,56 +339,6 @@ class _PluginManager:
 
     def summary(self) -> dict[str, Any]:
         return {"_class": "hudson.LocalPluginManager"}
-
-
-class _Domain:
-    def __init__(self, store: dict[str, bytes], full: str) -> None:
-        self.store = store
-        self.full = full
-
-    def exported(self) -> dict[str, Any]:
-        creds = [_Plain(_credential_summary(cid, xml, self.full)) for cid, xml in self.store.items()]
-        return {"_class": "com.cloudbees.plugins.credentials.CredentialsStoreAction$DomainWrapper",
-                "credentials": creds, "displayName": "Global credentials (unrestricted)",
-                "fullName": f"{self.full}/_", "global": True, "urlName": "_"}
-
-    def summary(self) -> dict[str, Any]:
-        return {"_class": "com.cloudbees.plugins.credentials.CredentialsStoreAction$DomainWrapper"}
-
-
-def _credential_summary(cid: str, xml: bytes, full: str) -> dict[str, Any]:
-    root = ET.fromstring(xml)
-    type_name = CREDENTIAL_TYPES.get(root.tag, ("?", None))[0]
-    return {"_class": "com.cloudbees.plugins.credentials.CredentialsStoreAction$CredentialsWrapper",
-            "id": cid, "description": root.findtext("description") or "", "displayName": cid,
-            "fingerprint": None, "fullName": f"{full}/_/{cid}", "typeName": type_name}
-
-
-def _master() -> dict[str, Any]:
-    return {"_class": "hudson.model.Hudson$MasterComputer", "displayName": "Built-In Node",
-            "assignedLabels": [{"name": "built-in"}], "numExecutors": 0, "idle": True, "jnlpAgent": False,
-            "offline": False, "temporarilyOffline": False, "offlineCause": None, "executors": []}
-
-
-def _node_xml(name: str, spec: dict[str, Any]) -> bytes:
-    root = ET.Element("slave")
-    for tag, key in (("name", None), ("description", "nodeDescription"), ("remoteFS", "remoteFS"),
-                     ("numExecutors", "numExecutors"), ("mode", "mode"), ("label", "labelString")):
-        el = ET.SubElement(root, tag)
-        el.text = name if key is None else str(spec.get(key) or "")
-    ET.SubElement(root, "retentionStrategy", {"class": "hudson.slaves.RetentionStrategy$Always"})
-    launcher = spec.get("launcher") or {}
-    ET.SubElement(root, "launcher", {"class": launcher.get("stapler-class", "hudson.slaves.JNLPLauncher")})
-    ET.SubElement(root, "nodeProperties")
-    return b"<?xml version='1.1' encoding='UTF-8'?>\n" + ET.tostring(root)
-
-
-def _jnlp(base: str, name: str, secret: str) -> str:
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<jnlp codebase="{base}computer/{name}/" spec="1.0+">'
-            f"<information><title>Agent for {name}</title><vendor>Jenkins project</vendor></information>"
-            f'<application-desc main-class="hudson.remoting.jnlp.Main"><argument>{secret}</argument>'
-            f"<argument>{name}</argument><argument>-url</argument><argument>{base}</argument>"
-            f"</application-desc></jnlp>")
 
 
 def _pipeline_label(item: Job) -> str | None:
