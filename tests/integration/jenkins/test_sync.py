@@ -276,3 +276,13 @@ def test_connection_settings(monkeypatch: pytest.MonkeyPatch, jd: JenkinsDouble,
     assert "set JENKINS_TOKEN instead" in err and jd.token not in err
     assert main(["sync", str(spec), "--url", jd.url, "--user", jd.user, "--token", "wrong"]) == 1
     assert "401 Unauthorized" in capsys.readouterr().err
+
+
+def test_timeouts_are_retried_then_reported(tmp_path: Path) -> None:
+    from jenkinsbridge.errors import JenkinsUnreachableError
+
+    with JenkinsDouble(latency=0.3) as slow:
+        client = Jenkins(slow.url, slow.user, slow.token, timeout=0.1, retries=1, backoff=0.01)
+        with pytest.raises(JenkinsUnreachableError, match="timed out"):
+            client.sync(_render(write_spec(tmp_path / "s.yaml", 1)))
+        assert client.api.stats["retries"] == 1
