@@ -140,27 +140,22 @@ def main() -> int:
             results["jjb_cache"] = run_jjb(args.jjb, yamls, args.workers, args.latency, cache=True, tmp=tmp)
             results["jjb_nocache"] = run_jjb(args.jjb, yamls, args.workers, args.latency, cache=False, tmp=tmp)
     print(f"{args.jobs} pipeline jobs, {args.workers} workers, double latency {args.latency * 1000:.0f} ms/request")
-    head = f"{'scenario':12} | {'jenkinsbridge':>29} |"
+    print("jenkinsbridge: 'sync s' is the sync phase (hashing, listing, plan, writes); 'cmd s' the whole command")
+    print("ratios: jenkins-jobs figure / jenkinsbridge figure (requests; command wall time)")
+    head = f"{'scenario':12} | {'jb req':>6} {'sync s':>7} {'cmd s':>6} |"
     if have_jjb:
-        head += (f" {'jenkins-jobs (cache)':>22} | {'jenkins-jobs (no cache)':>23} | {'req ratio':>9} |"
-                 f" {'time ratio':>10}")
+        head += (f" {'jjb+cache req':>13} {'s':>6} {'x req':>6} {'x time':>6} |"
+                 f" {'jjb-cache req':>13} {'s':>6} {'x req':>6} {'x time':>6}")
     print(head)
-    sub = f"{'':12} | {'req':>5} {'sync s':>7} {'command s':>10}    |"
-    if have_jjb:
-        sub += f" {'req':>6} {'s':>13}  | {'req':>6} {'s':>14}  | {'jjb/jb':>9} | {'jjb/jb':>10}"
-    print(sub)
     for i, name in enumerate(["first sync", "no-op", "10% changed"]):
         o = ours[i]
-        line = f"{name:12} | {o['requests']:5d} {o['sync_phase']:7.2f} {o['wall']:10.2f}    |"
+        line = f"{name:12} | {o['requests']:6d} {o['sync_phase']:7.2f} {o['wall']:6.2f} |"
         if have_jjb:
-            c, n = results["jjb_cache"][i], results["jjb_nocache"][i]
-            best_req = min(c["requests"], n["requests"])
-            best_wall = min(c["wall"], n["wall"])
-            line += (f" {c['requests']:6d} {c['wall']:13.2f}  | {n['requests']:6d} {n['wall']:14.2f}  |"
-                     f" {best_req / max(o['requests'], 1):9.1f} | {best_wall / o['wall']:10.1f}")
-        print(line)
-    print("(ratios: the better jenkins-jobs run divided by jenkinsbridge; jenkinsbridge 'sync s' is the sync "
-          "phase without start-up, spec load and render)")
+            for key in ("jjb_cache", "jjb_nocache"):
+                r = results[key][i]
+                line += (f" {r['requests']:13d} {r['wall']:6.2f} {r['requests'] / max(o['requests'], 1):6.1f}"
+                         f" {r['wall'] / o['wall']:6.1f} |")
+        print(line.rstrip("|").rstrip())
     if args.json:
         print(json.dumps(results, indent=2))
     return 0
