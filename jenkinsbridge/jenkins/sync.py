@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
@@ -97,6 +98,7 @@ class Syncer:
         self.progress = progress
         self._done = 0
         self._total = 0
+        self._lock = threading.Lock()
 
     # -- the whole run
     def sync(self, result: RenderResult, *, dry_run: bool = False) -> SyncReport:
@@ -110,7 +112,7 @@ class Syncer:
         report = SyncReport(plan, dry_run)
         report.warnings = [f"{a.key}: {n}" for a in plan for n in a.notes if a.manual or a.op == "conflict"]
         for w in report.warnings:
-            log.warning("%s", w)
+            log.info("%s", w)
         existing = {p for p, r in inv.items.items() if r.is_folder}
         try:
             self._preflight(plan, existing)
@@ -191,6 +193,8 @@ class Syncer:
         errors: list[BaseException] = []
 
         def one(a: Action) -> None:
+            if errors:  # a write failed: start no more
+                return
             try:
                 fn(a)
             except BaseException as e:  # collected; the phase ends, the first is raised
@@ -214,9 +218,11 @@ class Syncer:
             raise errors[0]
 
     def _tick(self, a: Action) -> None:
-        self._done += 1
+        with self._lock:
+            self._done += 1
+            done = self._done
         if self.progress is not None:
-            self.progress(self._done, self._total, a)
+            self.progress(done, self._total, a)
 
     def _write_item(self, a: Action) -> None:
         d = a.desired
