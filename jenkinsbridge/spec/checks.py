@@ -228,6 +228,8 @@ def check_git_url(value: str) -> None:
         return
     if _SCP_RE.match(value) and "://" not in value:
         return
+    if re.match(r"^file:///[^\s]+$", value):  # a repository on the agent's disk
+        return
     raise ValueError(
         f"{redact(value)!r} is not a git URL; use https://host/org/repo.git, ssh://git@host/org/repo.git "
         "or git@host:org/repo.git"

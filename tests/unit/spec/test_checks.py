@@ -20,6 +20,7 @@ ACCEPT: list[tuple[Callable[[str], None], str]] = [
     (checks.check_tag_template, "{branch}-{build}"), (checks.check_tag_template, "v1.2.3_rc-1"),
     (checks.check_git_url, "https://git.example.com/acme/x.git"), (checks.check_git_url, "git@github.com:a/b.git"),
     (checks.check_git_url, "ssh://git@host:2222/a/b.git"), (checks.check_git_url, "https://token@host/a.git"),
+    (checks.check_git_url, "file:///srv/git/app.git"),
     (checks.check_label_expression, "linux"), (checks.check_label_expression, "!(windows || mac) && docker"),
     (checks.check_label_expression, '"my label" -> x <-> y'),
     (checks.check_folder_path, "shop/back end/v2"), (checks.check_item_name, "api (é) + {x} ~ =,"),
