@@ -92,7 +92,11 @@ def git_info(path: Path) -> GitInfo:
         raw = _git(toplevel, "remote", "get-url", name)
         if raw:
             remote, stripped = strip_credentials(raw)
-            reasons.append(f"git remote {name}: {remote}")
+            if remote.startswith("/"):  # a clone of a repository on this disk
+                remote = "file://" + remote
+                reasons.append(f"git remote {name} is a local path; using {remote}")
+            else:
+                reasons.append(f"git remote {name}: {remote}")
             if stripped:
                 reasons.append("removed credentials from the remote URL; use a Jenkins credentials ID")
     branch: str | None = None

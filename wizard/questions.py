@@ -101,8 +101,12 @@ def catalogue(ctx: Context) -> list[Question | Repeat]:
 
     def source_url(a: Answers) -> str:
         if det.git.remote:
-            return det.git.remote
-        return "file://localhost" + (det.git.toplevel or det.root).resolve().as_posix()
+            try:
+                checks.check_git_url(det.git.remote)
+                return det.git.remote
+            except ValueError:
+                pass  # a remote Jenkins could not clone from: offer the local path instead
+        return "file://" + (det.git.toplevel or det.root).resolve().as_posix()
 
     def version(a: Answers) -> str:
         c = ctx.candidate(a)
