@@ -14,8 +14,10 @@ from typing import Any
 from jinja2 import TemplateError
 
 from jenkinsbridge.errors import RenderError
-from jenkinsbridge.render.environment import environment, templates_dir
+from jenkinsbridge.render.environment import GroovyCode, environment, templates_dir
+from jenkinsbridge.render.jobxml import branch_source, job_triggers, scan_trigger
 from jenkinsbridge.render.languages import language_defaults
+from jenkinsbridge.render.scripts import pipeline_scripts
 from jenkinsbridge.spec.graph import stage_waves
 from jenkinsbridge.spec.loader import Spec
 from jenkinsbridge.spec.models import Job
@@ -78,12 +80,17 @@ def _template_for(language: str, name: str, fallback: str) -> str:
     return own if (templates_dir() / own).is_file() else fallback
 
 
+# indentation of a stage at the top level and inside `parallel`
+_PADS = (GroovyCode(""), GroovyCode(" " * 8))
+
+
 def job_context(job: Job) -> dict[str, Any]:
     """Everything the templates see for one job: the job plus resolved defaults."""
     lang = language_defaults(job.language)
     stages = list(job.stages) if job.stages is not None else list(lang.stages)
     description = f"{job.description}\n\n{MANAGED_MARKER}" if job.description else MANAGED_MARKER
-    return {
+    multibranch = job.type == "multibranch"
+    ctx: dict[str, Any] = {
         "job": job,
         "lang": lang,
         "label": job.agent.label or lang.label,
@@ -95,7 +102,35 @@ def job_context(job: Job) -> dict[str, Any]:
         "notify_when": sorted(set(job.notify.when)) if (job.notify.email or job.notify.dingtalk) else [],
         "marker": MANAGED_MARKER,
         "description": description,
+        "multibranch": multibranch,
+        "scripts": pipeline_scripts(),
+        "image_env": _image_env(job),
+        "pads": _PADS,
     }
+    if multibranch:
+        ctx["scan"] = scan_trigger(job)
+        ctx["source"] = branch_source(job)
+    else:
+        ctx["triggers"] = job_triggers(job)
+    return ctx
+
+
+def _image_env(job: Job) -> list[str]:
+    """NAME=value pairs the image script reads (withEnv); empty without an image."""
+    image = job.image
+    if image is None:
+        return []
+    env = [
+        f"JB_IMAGE_REPO={image.registry}/{image.repository}",
+        f"JB_IMAGE_TAGS={' '.join(image.tags)}",
+        f"JB_DOCKERFILE={image.dockerfile}",
+        f"JB_CONTEXT={image.context}",
+        f"JB_BRANCH={job.source.branch}",
+        f"JB_TARGET={image.target or ''}",
+        f"JB_BUILD_ARGS={' '.join(image.build_args)}",
+    ]
+    env.extend(f"{name}={value}" for name, value in image.build_args.items())
+    return env
 
 
 def _render(template: str, context: dict[str, Any], what: str) -> str:

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from jenkinsbridge.errors import RenderError
 from jenkinsbridge.render.escape import groovy_string, shell_word, xml_text
+from jenkinsbridge.render.groovyblock import groovy_script
 
 __all__ = ["GroovyCode", "ShellWord", "environment", "templates_dir"]
 
@@ -56,6 +57,13 @@ def _groovy(value: Any) -> GroovyCode:
 
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _groovy_script(value: Any) -> GroovyCode:
+    """A shell script as a Groovy literal; a multi-line script as a triple-quoted block."""
+    if not isinstance(value, str):
+        raise RenderError(f"cannot render {type(value).__name__} as a script")
+    return GroovyCode(groovy_script(value))
 
 
 def _groovy_ident(value: Any) -> GroovyCode:
@@ -102,6 +110,7 @@ def environment() -> Environment:
     )
     env.filters["groovy"] = _groovy
     env.filters["groovy_ident"] = _groovy_ident
+    env.filters["groovy_script"] = _groovy_script
     env.filters["shell"] = _shell
     env.filters["xml"] = _xml
     return env

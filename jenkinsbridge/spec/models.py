@@ -275,6 +275,8 @@ class Job(_Model):
     environment: dict[EnvName, Text] = Field(default_factory=dict)
     timeout: int = Field(60, ge=1, le=10080, description="Build timeout in minutes")
     use_library: bool = Field(False, description="Call the jenkinsbridge shared library steps")
+    spec_file: Text = Field(
+        "jenkinsbridge.yaml", description="Path of this spec in the repository, for deploy steps")
 
     @property
     def full_name(self) -> str:
