@@ -107,12 +107,24 @@ def job_context(job: Job) -> dict[str, Any]:
         "image_env": _image_env(job),
         "pads": _PADS,
     }
+    ctx["post"] = _post(bool(ctx["artifacts"]), ctx["notify_when"])
     if multibranch:
         ctx["scan"] = scan_trigger(job)
         ctx["source"] = branch_source(job)
     else:
         ctx["triggers"] = job_triggers(job)
     return ctx
+
+
+# the order declarative pipelines run post conditions in
+_POST_ORDER = ("always", "changed", "fixed", "regression", "aborted", "success", "unstable",
+               "unsuccessful", "failure")
+
+
+def _post(archive: bool, notify_when: list[str]) -> list[tuple[str, bool, bool]]:
+    """(condition, archive artifacts, notify) per post condition, each condition once."""
+    conds = set(notify_when) | ({"success"} if archive else set())
+    return [(c, archive and c == "success", c in notify_when) for c in _POST_ORDER if c in conds]
 
 
 def _image_env(job: Job) -> list[str]:

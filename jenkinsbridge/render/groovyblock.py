@@ -32,8 +32,5 @@ def _block(value: str) -> str:
 
 
 def groovy_script(value: str) -> str:
-    """A Groovy literal for a shell script: one line as '...', several as '''...'''."""
-    text = value if value.endswith("\n") or "\n" not in value else value + "\n"
-    if "\n" not in text.rstrip("\n"):
-        return groovy_string(value.rstrip("\n"))
-    return _block(text)
+    """A Groovy literal for a shell script: one line as '...', several as '\'\'\'...\'\'\''."""
+    return _block(value) if "\n" in value else groovy_string(value)

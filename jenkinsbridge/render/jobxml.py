@@ -71,11 +71,6 @@ _TRIGGERS: tuple[_TriggerRow, ...] = (
                 "com.cloudbees.jenkins.GitHubPushTrigger", "github", lambda j: (("spec", ""),)),
     _TriggerRow("push", lambda j: j.triggers.push and j.source.provider == "gitlab",
                 "com.dabsquared.gitlabjenkins.GitLabPushTrigger", "gitlab-plugin", _gitlab_push),
-    # A plain git server notifies through the git plugin's /git/notifyCommit endpoint,
-    # which asks every SCMTrigger of a matching job to poll: keep one even without `poll`.
-    _TriggerRow("push", lambda j: j.triggers.push and j.source.provider == "git" and not j.triggers.poll,
-                "hudson.triggers.SCMTrigger", None,
-                lambda j: (("spec", ""), ("ignorePostCommitHooks", "false"))),
     _TriggerRow("poll", lambda j: bool(j.triggers.poll), "hudson.triggers.SCMTrigger", None,
                 lambda j: (("spec", j.triggers.poll or ""), ("ignorePostCommitHooks", "false"))),
     _TriggerRow("cron", lambda j: bool(j.triggers.cron), "hudson.triggers.TimerTrigger", None,

@@ -86,7 +86,12 @@ Text = Annotated[str, AfterValidator(_line)]
 NonEmpty = Annotated[str, AfterValidator(_line), AfterValidator(_nonempty)]
 MultiText = Annotated[str, AfterValidator(_lines), AfterValidator(_nonempty)]
 CredId = Annotated[str, _use(checks.check_credentials_id)]
-Cron = Annotated[str, AfterValidator(_lines), AfterValidator(checks.check_cron)]
+def _cron(value: str) -> str:
+    checks.check_cron(value)  # returns None: an AfterValidator must hand the value back
+    return value
+
+
+Cron = Annotated[str, AfterValidator(_lines), AfterValidator(_cron)]
 GitUrl = Annotated[str, _use(checks.check_git_url)]
 LabelExpr = Annotated[str, _use(checks.check_label_expression)]
 FolderPath = Annotated[str, _use(checks.check_folder_path)]
