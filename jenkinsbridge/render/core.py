@@ -3,9 +3,9 @@ per folder. Pure functions of the spec: the same spec gives byte-identical files
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +20,7 @@ from jenkinsbridge.render.languages import language_defaults
 from jenkinsbridge.render.scripts import pipeline_scripts
 from jenkinsbridge.spec.graph import stage_waves
 from jenkinsbridge.spec.loader import Spec
-from jenkinsbridge.spec.models import Job
+from jenkinsbridge.spec.models import Job, Stage
 
 __all__ = [
     "MANAGED_MARKER",
@@ -75,9 +75,21 @@ class RenderResult:
         return out
 
 
+@functools.cache
 def _template_for(language: str, name: str, fallback: str) -> str:
     own = f"languages/{language}/{name}"
     return own if (templates_dir() / own).is_file() else fallback
+
+
+def _stage_block(stages: list[Stage]) -> GroovyCode:
+    ctx = {"waves": stage_waves(stages), "pads": _PADS}
+    return GroovyCode(_render("pipeline/stages.groovy.j2", ctx, "stages"))
+
+
+@functools.cache
+def _default_stage_block(language: str) -> GroovyCode:
+    """The stages of a language's defaults, the same text for every job that uses them."""
+    return _stage_block(list(language_defaults(language).stages))
 
 
 # indentation of a stage at the top level and inside `parallel`
@@ -105,8 +117,8 @@ def job_context(job: Job) -> dict[str, Any]:
         "multibranch": multibranch,
         "scripts": pipeline_scripts(),
         "image_env": _image_env(job),
-        "pads": _PADS,
     }
+    ctx["stage_block"] = _default_stage_block(job.language) if job.stages is None else _stage_block(stages)
     ctx["post"] = _post(bool(ctx["artifacts"]), ctx["notify_when"])
     if multibranch:
         ctx["scan"] = scan_trigger(job)
@@ -177,27 +189,43 @@ def render_spec(spec: Spec) -> RenderResult:
 def write_rendered(result: RenderResult, out: Path) -> list[Path]:
     """Write every file under ``out``; each file atomically, unchanged files untouched."""
     written: list[Path] = []
-    for rel, text in result.files().items():
+    files = result.files()
+    created: set[Path] = set()  # directories made by this call: nothing in them to compare
+    for rel, text in files.items():
         target = out / rel
         data = text.encode("utf-8")
-        if target.is_file() and target.read_bytes() == data:
-            continue
+        parent = target.parent
+        if parent not in created:
+            if parent.is_dir():
+                try:
+                    if target.read_bytes() == data:
+                        continue
+                except FileNotFoundError:
+                    pass
+            else:
+                parent.mkdir(parents=True, exist_ok=True)
+                created.add(parent)
         _atomic_write(target, data)
         written.append(target)
-    log.debug("wrote %d of %d files under %s", len(written), len(result.files()), out)
+    log.debug("wrote %d of %d files under %s", len(written), len(files), out)
     return written
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".jb-", suffix=".tmp")
+    """Write beside the target, then rename over it: readers see old or new, never half."""
+    tmp = target.with_name(f".{target.name}.jb-{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
+        try:
+            os.fchmod(fd, 0o644)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -33,6 +33,7 @@ class ShellWord(str):
     """A shell-quoted word; only valid inside a script that is then Groovy-escaped."""
 
 
+@functools.cache
 def templates_dir() -> Path:
     """job_templates/, installed as jenkinsbridge.job_templates or beside the package."""
     try:
@@ -53,7 +54,19 @@ def _groovy(value: Any) -> GroovyCode:
         return GroovyCode("[" + ", ".join(_groovy(v) for v in value) + "]")
     if not isinstance(value, str):
         raise RenderError(f"cannot render {type(value).__name__} as Groovy")
-    return GroovyCode(groovy_string(str(value)))
+    return _groovy_str(str(value))
+
+
+# Escaping is a pure function and the same texts (credentials IDs, commands of the
+# language defaults, the fixed scripts) recur in thousands of jobs: remember them.
+@functools.lru_cache(maxsize=8192)
+def _groovy_str(value: str) -> GroovyCode:
+    return GroovyCode(groovy_string(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _groovy_script_cached(value: str) -> GroovyCode:
+    return GroovyCode(groovy_script(value))
 
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -63,7 +76,7 @@ def _groovy_script(value: Any) -> GroovyCode:
     """A shell script as a Groovy literal; a multi-line script as a triple-quoted block."""
     if not isinstance(value, str):
         raise RenderError(f"cannot render {type(value).__name__} as a script")
-    return GroovyCode(groovy_script(value))
+    return _groovy_script_cached(value)
 
 
 def _groovy_ident(value: Any) -> GroovyCode:
