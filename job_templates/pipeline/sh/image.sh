@@ -17,8 +17,10 @@ fi
 commit=$(git rev-parse HEAD)
 short_commit=$(printf '%s' "$commit" | cut -c1-7)
 build=$BUILD_NUMBER
-branch=$(printf '%s' "${BRANCH_NAME:-$JB_BRANCH}" | tr -c 'A-Za-z0-9_.-' '-' | sed -e 's/^[.-]*//')
-version=$(git describe --tags --always 2>/dev/null | tr -c 'A-Za-z0-9_.-' '-' | sed -e 's/^[.-]*//')
+# a tag holds [A-Za-z0-9_.-] and starts with neither '.' nor '-' (as sanitize_tag does)
+sanitize() { sed -e 's/[^A-Za-z0-9_.-][^A-Za-z0-9_.-]*/-/g' -e 's/^[.-]*//'; }
+branch=$(printf '%s' "${BRANCH_NAME:-$JB_BRANCH}" | sanitize)
+version=$(git describe --tags --always 2>/dev/null | sanitize)
 tags=
 for template in $JB_IMAGE_TAGS; do
   tag=$(printf '%s' "$template" | sed -e "s/{commit}/$commit/g" -e "s/{short_commit}/$short_commit/g" \
