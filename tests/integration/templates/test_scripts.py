@@ -55,10 +55,10 @@ def test_image_script(tmp_path: Path, secret: bool) -> None:
         assert docker[0] == ["login", "--username", "bot", "--password-stdin", "registry.test:5000"]
         docker = docker[1:]
     tags = ["feat-x-id--7", "0123456", "v1.2.3-4-gabc"]
+    tag_args = [a for t in tags for a in ("--tag", f"registry.test:5000/acme/app:{t}")]
     assert docker[0] == ["build", "--file", NASTY, "--label",
                          "org.opencontainers.image.revision=0123456789abcdef0123456789abcdef01234567",
-                         "--build-arg", "A_ARG", *[a for t in tags for a in ("--tag", f"registry.test:5000/acme/app:{t}")],
-                         "."]
+                         "--build-arg", "A_ARG", *tag_args, "."]
     assert [c[0] for c in docker[1:4]] == ["push"] * 3
     assert (tmp_path / ".jenkinsbridge/image-ref").read_text().startswith("registry.test:5000/acme/app@sha256:")
     assert not (tmp_path / ".jenkinsbridge/docker-config").exists()
