@@ -187,42 +187,57 @@ def render_spec(spec: Spec) -> RenderResult:
 
 
 def write_rendered(result: RenderResult, out: Path) -> list[Path]:
-    """Write every file under ``out``; each file atomically, unchanged files untouched."""
+    """Write every file under ``out``: unchanged files untouched, changed ones replaced
+    atomically (readers see the old or the new file). Files in directories this call
+    creates cannot have readers yet and are written in place."""
     written: list[Path] = []
     files = result.files()
-    created: set[Path] = set()  # directories made by this call: nothing in them to compare
+    created: set[Path] = set()
     for rel, text in files.items():
         target = out / rel
         data = text.encode("utf-8")
         parent = target.parent
-        if parent not in created:
-            if parent.is_dir():
-                try:
-                    if target.read_bytes() == data:
-                        continue
-                except FileNotFoundError:
-                    pass
-            else:
-                parent.mkdir(parents=True, exist_ok=True)
-                created.add(parent)
-        _atomic_write(target, data)
+        if parent in created:
+            _write_new(target, data)
+        elif not parent.is_dir():
+            parent.mkdir(parents=True, exist_ok=True)
+            created.add(parent)
+            _write_new(target, data)
+        else:
+            try:
+                if target.read_bytes() == data:
+                    continue
+            except FileNotFoundError:
+                pass
+            _atomic_write(target, data)
         written.append(target)
     log.debug("wrote %d of %d files under %s", len(written), len(files), out)
     return written
 
 
+_MODE = 0o644
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    try:
+        if os.fstat(fd).st_mode & 0o777 != _MODE:  # a umask narrower than 022
+            os.fchmod(fd, _MODE)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _write_new(target: Path, data: bytes) -> None:
+    _write_all(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _MODE), data)
+
+
 def _atomic_write(target: Path, data: bytes) -> None:
     """Write beside the target, then rename over it: readers see old or new, never half."""
     tmp = target.with_name(f".{target.name}.jb-{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        try:
-            os.fchmod(fd, 0o644)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
+        _write_all(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _MODE), data)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
