@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from jenkinsbridge.errors import RenderError
+from jenkinsbridge.errors import RenderError, UsageError
 from jenkinsbridge.render.environment import GroovyCode, environment, templates_dir
 from jenkinsbridge.render.jobxml import branch_source, job_triggers, scan_trigger
 from jenkinsbridge.render.languages import language_defaults
@@ -118,6 +118,7 @@ def job_context(job: Job) -> dict[str, Any]:
         "scripts": pipeline_scripts(),
         "image_env": _image_env(job),
     }
+    _check_stage_names(job, stages, ctx["waves"])
     ctx["stage_block"] = _default_stage_block(job.language) if job.stages is None else _stage_block(stages)
     ctx["post"] = _post(bool(ctx["artifacts"]), ctx["notify_when"])
     if multibranch:
@@ -126,6 +127,18 @@ def job_context(job: Job) -> dict[str, Any]:
     else:
         ctx["triggers"] = job_triggers(job)
     return ctx
+
+
+def _check_stage_names(job: Job, stages: list[Stage], waves: list[list[Stage]]) -> None:
+    """Declarative pipelines need unique stage names, ours included."""
+    ours = ["Checkout", *(["Image"] if job.image else []), *(f"Deploy {d.env}" for d in job.deploy)]
+    ours += ["parallel: " + ", ".join(s.name for s in w) for w in waves if len(w) > 1]
+    for st in stages:
+        if st.name in ours:
+            raise UsageError(
+                f"job {job.full_name}: stage name {st.name!r} is taken by a stage jenkinsbridge adds; "
+                "rename the stage"
+            )
 
 
 # the order declarative pipelines run post conditions in

@@ -91,3 +91,13 @@ def test_multibranch_sources(provider: str, url: str, cls: str, fields: dict[str
 
 def test_description_marks_managed_jobs() -> None:
     assert "Managed by jenkinsbridge" in _xml().findtext("description")
+
+
+def test_stage_names_must_not_clash_with_generated_stages() -> None:
+    from jenkinsbridge.errors import UsageError
+
+    text = BASE.format(url="https://github.com/a/b.git", provider="github", type="pipeline", jenkinsfile="inline",
+                       triggers="{}") + "    stages: [{name: Checkout, run: make}]\n"
+    (job,) = load_spec_text(text).jobs
+    with pytest.raises(UsageError, match="'Checkout' is taken"):
+        render_job(job)
