@@ -15,7 +15,7 @@ from jinja2 import TemplateError
 
 from jenkinsbridge.errors import RenderError, UsageError
 from jenkinsbridge.render.environment import GroovyCode, environment, templates_dir
-from jenkinsbridge.render.jobxml import branch_source, job_triggers, scan_trigger
+from jenkinsbridge.render.jobxml import branch_source, job_parameters, job_triggers, scan_trigger
 from jenkinsbridge.render.languages import language_defaults
 from jenkinsbridge.render.scripts import pipeline_scripts
 from jenkinsbridge.spec.graph import stage_waves
@@ -126,6 +126,7 @@ def job_context(job: Job) -> dict[str, Any]:
         ctx["source"] = branch_source(job)
     else:
         ctx["triggers"] = job_triggers(job)
+        ctx["parameters"] = job_parameters(job)
     return ctx
 
 

@@ -12,9 +12,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from jenkinsbridge.spec.models import Job
+from jenkinsbridge.spec.models import Job, Parameter
 
-__all__ = ["BranchSource", "ScanTrigger", "XmlElement", "branch_source", "job_triggers", "scan_trigger"]
+__all__ = [
+    "BranchSource",
+    "ParameterXml",
+    "ScanTrigger",
+    "XmlElement",
+    "branch_source",
+    "job_parameters",
+    "job_triggers",
+    "scan_trigger",
+]
 
 Fields = tuple[tuple[str, str], ...]
 
@@ -81,6 +90,43 @@ _TRIGGERS: tuple[_TriggerRow, ...] = (
 def job_triggers(job: Job) -> list[XmlElement]:
     """The triggers of a pipeline job (PipelineTriggersJobProperty), in table order."""
     return [XmlElement(r.tag, r.plugin, r.fields(job)) for r in _TRIGGERS if r.applies(job)]
+
+
+@dataclass(frozen=True)
+class ParameterXml:
+    tag: str
+    name: str
+    description: str
+    fields: Fields  # after name and description
+    choices: tuple[str, ...] = ()
+
+
+def _default(p: Parameter) -> str:
+    if p.type == "boolean":
+        return "true" if p.default else "false"
+    if p.type == "password":
+        return ""  # never a secret in config.xml
+    return str(p.default or "")
+
+
+# parameter type -> (ParameterDefinition class, its fields after name and description)
+_PARAMETERS: dict[str, tuple[str, Callable[[Parameter], Fields]]] = {
+    "string": ("hudson.model.StringParameterDefinition",
+               lambda p: (("defaultValue", _default(p)), ("trim", "false"))),
+    "text": ("hudson.model.TextParameterDefinition",
+             lambda p: (("defaultValue", _default(p)), ("trim", "false"))),
+    "boolean": ("hudson.model.BooleanParameterDefinition", lambda p: (("defaultValue", _default(p)),)),
+    "password": ("hudson.model.PasswordParameterDefinition", lambda p: (("defaultValue", ""),)),
+    "choice": ("hudson.model.ChoiceParameterDefinition", lambda p: ()),
+}
+
+
+def job_parameters(job: Job) -> list[ParameterXml]:
+    out = []
+    for p in job.parameters:
+        tag, fields = _PARAMETERS[p.type]
+        out.append(ParameterXml(tag, p.name, p.description, fields(p), tuple(p.choices)))
+    return out
 
 
 @dataclass(frozen=True)
