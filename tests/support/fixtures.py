@@ -1,5 +1,6 @@
 """Golden cases: tests/fixtures/<lang>/<case>.yaml next to <case>.config.xml and
-<case>.Jenkinsfile (what rendering the spec's one job must give byte for byte).
+<case>.Jenkinsfile (what rendering the spec's one job must give byte for byte), or
+<case>.error (the one-line message rendering must fail with).
 
 Set JB_REGEN_GOLDEN=1 to rewrite the expected files from the current templates
 (then review the diff); without it a mismatch fails.
