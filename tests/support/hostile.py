@@ -54,6 +54,7 @@ _VALUES = {
     "APPROVAL": _v("APPROVAL"),
     "SPEC_FILE": _v("SPEC_FILE"),
     "SCRIPT_PATH": _v("SCRIPT_PATH"),
+    "CA": _v("CA"),
 }
 
 # values that a Jenkinsfile carries (as data) for the inline pipeline job
@@ -86,7 +87,7 @@ def _job(name: str, **extra: Any) -> dict[str, Any]:
             {"name": "P_CHOICE", "type": "choice", "choices": [v["CHOICE"], "plain"]},
         ],
         "image": {"registry": "registry.example.com:5000", "repository": "acme/hostile",
-                  "dockerfile": v["DOCKERFILE"], "context": v["CONTEXT"], "target": v["TARGET"],
+                  "dockerfile": v["DOCKERFILE"], "ca": v["CA"], "context": v["CONTEXT"], "target": v["TARGET"],
                   "build_args": {"HOSTILE_ARG": v["BUILD_ARG"]}, "credentials": "registry-creds",
                   "tags": ["{branch}-{build}"]},
         "deploy": [{"env": ITEM, "target": "swarm", "endpoint": "tcp://swarm.example.com:2376",

@@ -40,6 +40,8 @@ def test_values_arrive_intact_as_data(checked: dict, kind: str) -> None:
         if tag in _AS_ENV and not library:
             want = f"{_AS_ENV[tag]}={want}"
         assert want in data, f"{tag} did not arrive intact"
+    if library:
+        assert values["CA"] in data  # jbImage(ca: ...)
 
 
 # values handed to the image and deploy scripts as withEnv entries NAME=value
