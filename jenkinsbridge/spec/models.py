@@ -86,12 +86,8 @@ Text = Annotated[str, AfterValidator(_line)]
 NonEmpty = Annotated[str, AfterValidator(_line), AfterValidator(_nonempty)]
 MultiText = Annotated[str, AfterValidator(_lines), AfterValidator(_nonempty)]
 CredId = Annotated[str, _use(checks.check_credentials_id)]
-def _cron(value: str) -> str:
-    checks.check_cron(value)  # returns None: an AfterValidator must hand the value back
-    return value
-
-
-Cron = Annotated[str, AfterValidator(_lines), AfterValidator(_cron)]
+# check_cron returns None; an AfterValidator must hand the value back
+Cron = Annotated[str, AfterValidator(_lines), AfterValidator(lambda v: checks.check_cron(v) or v)]
 GitUrl = Annotated[str, _use(checks.check_git_url)]
 LabelExpr = Annotated[str, _use(checks.check_label_expression)]
 FolderPath = Annotated[str, _use(checks.check_folder_path)]
