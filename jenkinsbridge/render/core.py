@@ -3,9 +3,9 @@ per folder. Pure functions of the spec: the same spec gives byte-identical files
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,12 +13,14 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from jenkinsbridge.errors import RenderError
-from jenkinsbridge.render.environment import environment, templates_dir
+from jenkinsbridge.errors import RenderError, UsageError
+from jenkinsbridge.render.environment import GroovyCode, environment, templates_dir
+from jenkinsbridge.render.jobxml import branch_source, job_parameters, job_triggers, scan_trigger
 from jenkinsbridge.render.languages import language_defaults
+from jenkinsbridge.render.scripts import pipeline_scripts
 from jenkinsbridge.spec.graph import stage_waves
 from jenkinsbridge.spec.loader import Spec
-from jenkinsbridge.spec.models import Job
+from jenkinsbridge.spec.models import Job, Stage
 
 __all__ = [
     "MANAGED_MARKER",
@@ -73,9 +75,25 @@ class RenderResult:
         return out
 
 
+@functools.cache
 def _template_for(language: str, name: str, fallback: str) -> str:
     own = f"languages/{language}/{name}"
     return own if (templates_dir() / own).is_file() else fallback
+
+
+def _stage_block(stages: list[Stage]) -> GroovyCode:
+    ctx = {"waves": stage_waves(stages), "pads": _PADS}
+    return GroovyCode(_render("pipeline/stages.groovy.j2", ctx, "stages"))
+
+
+@functools.cache
+def _default_stage_block(language: str) -> GroovyCode:
+    """The stages of a language's defaults, the same text for every job that uses them."""
+    return _stage_block(list(language_defaults(language).stages))
+
+
+# indentation of a stage at the top level and inside `parallel`
+_PADS = (GroovyCode(""), GroovyCode(" " * 8))
 
 
 def job_context(job: Job) -> dict[str, Any]:
@@ -83,7 +101,8 @@ def job_context(job: Job) -> dict[str, Any]:
     lang = language_defaults(job.language)
     stages = list(job.stages) if job.stages is not None else list(lang.stages)
     description = f"{job.description}\n\n{MANAGED_MARKER}" if job.description else MANAGED_MARKER
-    return {
+    multibranch = job.type == "multibranch"
+    ctx: dict[str, Any] = {
         "job": job,
         "lang": lang,
         "label": job.agent.label or lang.label,
@@ -95,7 +114,61 @@ def job_context(job: Job) -> dict[str, Any]:
         "notify_when": sorted(set(job.notify.when)) if (job.notify.email or job.notify.dingtalk) else [],
         "marker": MANAGED_MARKER,
         "description": description,
+        "multibranch": multibranch,
+        "scripts": pipeline_scripts(),
+        "image_env": _image_env(job),
     }
+    _check_stage_names(job, stages, ctx["waves"])
+    ctx["stage_block"] = _default_stage_block(job.language) if job.stages is None else _stage_block(stages)
+    ctx["post"] = _post(bool(ctx["artifacts"]), ctx["notify_when"])
+    if multibranch:
+        ctx["scan"] = scan_trigger(job)
+        ctx["source"] = branch_source(job)
+    else:
+        ctx["triggers"] = job_triggers(job)
+        ctx["parameters"] = job_parameters(job)
+    return ctx
+
+
+def _check_stage_names(job: Job, stages: list[Stage], waves: list[list[Stage]]) -> None:
+    """Declarative pipelines need unique stage names, ours included."""
+    ours = ["Checkout", *(["Image"] if job.image else []), *(f"Deploy {d.env}" for d in job.deploy)]
+    ours += ["parallel: " + ", ".join(s.name for s in w) for w in waves if len(w) > 1]
+    for st in stages:
+        if st.name in ours:
+            raise UsageError(
+                f"job {job.full_name}: stage name {st.name!r} is taken by a stage jenkinsbridge adds; "
+                "rename the stage"
+            )
+
+
+# the order declarative pipelines run post conditions in
+_POST_ORDER = ("always", "changed", "fixed", "regression", "aborted", "success", "unstable",
+               "unsuccessful", "failure")
+
+
+def _post(archive: bool, notify_when: list[str]) -> list[tuple[str, bool, bool]]:
+    """(condition, archive artifacts, notify) per post condition, each condition once."""
+    conds = set(notify_when) | ({"success"} if archive else set())
+    return [(c, archive and c == "success", c in notify_when) for c in _POST_ORDER if c in conds]
+
+
+def _image_env(job: Job) -> list[str]:
+    """NAME=value pairs the image script reads (withEnv); empty without an image."""
+    image = job.image
+    if image is None:
+        return []
+    env = [
+        f"JB_IMAGE_REPO={image.registry}/{image.repository}",
+        f"JB_IMAGE_TAGS={' '.join(image.tags)}",
+        f"JB_DOCKERFILE={image.dockerfile}",
+        f"JB_CONTEXT={image.context}",
+        f"JB_BRANCH={job.source.branch}",
+        f"JB_TARGET={image.target or ''}",
+        f"JB_BUILD_ARGS={' '.join(image.build_args)}",
+    ]
+    env.extend(f"{name}={value}" for name, value in image.build_args.items())
+    return env
 
 
 def _render(template: str, context: dict[str, Any], what: str) -> str:
@@ -128,29 +201,60 @@ def render_spec(spec: Spec) -> RenderResult:
 
 
 def write_rendered(result: RenderResult, out: Path) -> list[Path]:
-    """Write every file under ``out``; each file atomically, unchanged files untouched."""
+    """Write every file under ``out``: unchanged files untouched, changed ones replaced
+    atomically (readers see the old or the new file). Files in directories this call
+    creates cannot have readers yet and are written in place."""
     written: list[Path] = []
-    for rel, text in result.files().items():
+    files = result.files()
+    created: set[Path] = set()
+    for rel, text in files.items():
         target = out / rel
         data = text.encode("utf-8")
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        _atomic_write(target, data)
+        parent = target.parent
+        if parent in created:
+            _write_new(target, data)
+        elif not parent.is_dir():
+            parent.mkdir(parents=True, exist_ok=True)
+            created.add(parent)
+            _write_new(target, data)
+        else:
+            try:
+                if target.read_bytes() == data:
+                    continue
+            except FileNotFoundError:
+                pass
+            _atomic_write(target, data)
         written.append(target)
-    log.debug("wrote %d of %d files under %s", len(written), len(result.files()), out)
+    log.debug("wrote %d of %d files under %s", len(written), len(files), out)
     return written
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".jb-", suffix=".tmp")
+_MODE = 0o644
+
+
+def _write_all(fd: int, data: bytes) -> None:
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
+        if os.fstat(fd).st_mode & 0o777 != _MODE:  # a umask narrower than 022
+            os.fchmod(fd, _MODE)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _write_new(target: Path, data: bytes) -> None:
+    _write_all(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _MODE), data)
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    """Write beside the target, then rename over it: readers see old or new, never half."""
+    tmp = target.with_name(f".{target.name}.jb-{os.getpid()}.tmp")
+    try:
+        _write_all(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _MODE), data)
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from jenkinsbridge.errors import RenderError
 from jenkinsbridge.render.escape import casc_variable, groovy_string, shell_word, xml_text, yaml_scalar
+from jenkinsbridge.render.groovyblock import groovy_script
 
 __all__ = ["GroovyCode", "ShellWord", "YamlText", "environment", "templates_dir"]
 
@@ -36,6 +37,7 @@ class YamlText(str):
     """A YAML scalar, quoted, that JCasC reads back as exactly the value given."""
 
 
+@functools.cache
 def templates_dir() -> Path:
     """job_templates/, installed as jenkinsbridge.job_templates or beside the package."""
     try:
@@ -57,12 +59,31 @@ def _groovy(value: Any) -> GroovyCode:
     if not isinstance(value, str):
         raise RenderError(f"cannot render {type(value).__name__} as Groovy")
     try:
-        return GroovyCode(groovy_string(str(value)))
+        return _groovy_str(str(value))
     except ValueError as e:
         raise RenderError(f"cannot render {value[:40]!r} as Groovy: {e}") from e
 
 
+# Escaping is a pure function and the same texts (credentials IDs, commands of the
+# language defaults, the fixed scripts) recur in thousands of jobs: remember them.
+@functools.lru_cache(maxsize=8192)
+def _groovy_str(value: str) -> GroovyCode:
+    return GroovyCode(groovy_string(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _groovy_script_cached(value: str) -> GroovyCode:
+    return GroovyCode(groovy_script(value))
+
+
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _groovy_script(value: Any) -> GroovyCode:
+    """A shell script as a Groovy literal; a multi-line script as a triple-quoted block."""
+    if not isinstance(value, str):
+        raise RenderError(f"cannot render {type(value).__name__} as a script")
+    return _groovy_script_cached(value)
 
 
 def _groovy_ident(value: Any) -> GroovyCode:
@@ -128,6 +149,7 @@ def environment() -> Environment:
     )
     env.filters["groovy"] = _groovy
     env.filters["groovy_ident"] = _groovy_ident
+    env.filters["groovy_script"] = _groovy_script
     env.filters["shell"] = _shell
     env.filters["xml"] = _xml
     env.filters["yaml"] = _yaml

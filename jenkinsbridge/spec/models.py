@@ -88,7 +88,8 @@ Text = Annotated[str, AfterValidator(_line)]
 NonEmpty = Annotated[str, AfterValidator(_line), AfterValidator(_nonempty)]
 MultiText = Annotated[str, AfterValidator(_lines), AfterValidator(_nonempty)]
 CredId = Annotated[str, AfterValidator(checks.check_credentials_id_field)]
-Cron = Annotated[str, AfterValidator(_lines), AfterValidator(checks.check_cron)]
+# check_cron returns None; an AfterValidator must hand the value back
+Cron = Annotated[str, AfterValidator(_lines), AfterValidator(lambda v: checks.check_cron(v) or v)]
 GitUrl = Annotated[str, _use(checks.check_git_url)]
 LabelExpr = Annotated[str, _use(checks.check_label_expression)]
 FolderPath = Annotated[str, _use(checks.check_folder_path)]
@@ -284,6 +285,8 @@ class Job(_Model):
     use_library: bool = Field(False, description="Call the jenkinsbridge shared library steps")
     views: list[ItemName] = Field(
         default_factory=list, description="List views (in the job's folder) that show this job")
+    spec_file: Text = Field(
+        "jenkinsbridge.yaml", description="Path of this spec in the repository, for deploy steps")
 
     @property
     def full_name(self) -> str:
