@@ -60,8 +60,8 @@ def _node(plan: StagePlan, c: Candidate) -> None:
             if known and script not in scripts:
                 return None  # package.json has no such script
             return f"{indent}{runner} run {script}{rest}"
-        if runner != "npm":
-            text = re.sub(r"^(\s*)npm test\b", rf"\1{runner} test", text)
+        if runner != "npm":  # `npm test`, maybe after VAR=value assignments
+            text = re.sub(r"^(\s*(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*)npm test\b", rf"\1{runner} test", text)
             text = re.sub(r"^(\s*)npx ", r"\1pnpm exec " if runner == "pnpm" else r"\1yarn exec ", text)
         return text
 
@@ -83,10 +83,15 @@ def _python(plan: StagePlan, c: Candidate) -> None:
         if not f.get("lock"):
             install = install.replace(" --frozen", "")
 
+        installed: list[str] = []
+
         def line(text: str) -> str | None:
             if re.match(r"^\s*python3? -m venv\b", text):
                 return None
-            if re.search(r"\bpip3? install\b", text):
+            if re.search(r"\bpip3? install\b", text):  # the tool installs everything, once
+                if installed:
+                    return None
+                installed.append(text)
                 return install
             return re.sub(r"(?:\.venv/bin/|\bpython3? -m )", runner, text)
 
@@ -95,7 +100,13 @@ def _python(plan: StagePlan, c: Candidate) -> None:
     elif not f.get("requirements") and f.get("installable"):
         target = f".[{f['extra']}]" if f.get("extra") else "."
         args = f"-e {shlex.quote(target)}"
-        _rewrite(plan, lambda t: t.replace("-r requirements.txt", args))
+        def no_requirements(t: str) -> str:
+            guarded = re.match(r"^(\s*)if \[ -f requirements\.txt \]; then (.*); fi$", t)
+            if guarded:  # the file is known to be absent: install the project instead
+                t = guarded.group(1) + guarded.group(2)
+            return t.replace("-r requirements.txt", args)
+
+        _rewrite(plan, no_requirements)
         plan.notes.append(f"no requirements.txt: install the project itself (pip install {args})")
     if f.get("dev_requirements"):
         extra = f" -r {f['dev_requirements']}"

@@ -29,6 +29,8 @@ DEFAULT_PLUGINS: dict[str, str] = {
     "matrix-auth": "3.2.2", "script-security": "1362.v67dc1f0e1b_b_3", "structs": "338.v848422169819",
     "scm-api": "696.v778d637b_a_762", "ws-cleanup": "0.46", "workflow-scm-step": "427.v4ca_6512e7df1",
     "workflow-api": "1336.vee415d95c521", "pipeline-groovy-lib": "744.v5b_556ee7c253",
+    "github": "1.42.0", "github-branch-source": "1810.v913311241fa_9", "gitlab-plugin": "1.9.7",
+    "gitlab-branch-source": "718.v40b_5f0e67cd3", "basic-branch-build-strategies": "228.v68c089762a_db_",
 }
 
 CREDENTIAL_TYPES: dict[str, tuple[str, str]] = {
