@@ -10,6 +10,7 @@ always ``raise ... from e`` so the cause stays in the traceback.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ __all__ = [
     "JenkinsApiError",
     "JenkinsAuthError",
     "JenkinsServerError",
+    "JenkinsUnreachableError",
     "JenkinsbridgeError",
     "LockHeldError",
     "NotFoundError",
@@ -106,6 +108,10 @@ class JenkinsApiError(JenkinsbridgeError):
         super().__init__(message)
         self.status = status
         self.url = url
+
+
+class JenkinsUnreachableError(JenkinsApiError):
+    """No answer: the connection failed, was reset or timed out."""
 
 
 class JenkinsAuthError(JenkinsApiError):
@@ -211,17 +217,56 @@ _HTTP_CLASSES: dict[int, type[JenkinsApiError]] = {
 }
 
 
+# Jenkins's X-Required-Permission header (a Java id) -> the name its UI and messages use
+_PERMISSION_NAMES: dict[str, str] = {
+    "hudson.model.Hudson.Read": "Overall/Read",
+    "hudson.model.Hudson.Administer": "Overall/Administer",
+    "hudson.model.Item.Create": "Job/Create",
+    "hudson.model.Item.Configure": "Job/Configure",
+    "hudson.model.Item.Read": "Job/Read",
+    "hudson.model.Item.ExtendedRead": "Job/ExtendedRead",
+    "hudson.model.Item.Delete": "Job/Delete",
+    "hudson.model.Item.Build": "Job/Build",
+    "hudson.model.Item.Cancel": "Job/Cancel",
+    "hudson.model.View.Create": "View/Create",
+    "hudson.model.View.Configure": "View/Configure",
+    "hudson.model.View.Delete": "View/Delete",
+    "hudson.model.View.Read": "View/Read",
+    "hudson.model.Computer.Create": "Agent/Create",
+    "hudson.model.Computer.Configure": "Agent/Configure",
+    "hudson.model.Computer.Delete": "Agent/Delete",
+    "hudson.model.Computer.Connect": "Agent/Connect",
+    "com.cloudbees.plugins.credentials.CredentialsProvider.Create": "Credentials/Create",
+    "com.cloudbees.plugins.credentials.CredentialsProvider.Update": "Credentials/Update",
+    "com.cloudbees.plugins.credentials.CredentialsProvider.View": "Credentials/View",
+    "com.cloudbees.plugins.credentials.CredentialsProvider.Delete": "Credentials/Delete",
+}
+
+
 def from_http_error(
-    status: int, url: str, body: str = "", *, action: str = "request"
+    status: int, url: str, body: str = "", *, action: str = "request",
+    headers: Mapping[str, str] | None = None,
 ) -> JenkinsApiError:
-    """Build the precise error for an HTTP answer from Jenkins."""
-    detail = _jenkins_message(body)
+    """Build the precise error for an HTTP answer from Jenkins.
+
+    ``headers`` (when given) refine it: ``X-Required-Permission`` names the permission a
+    403 lacks, ``X-Error`` carries Jenkins's reason for a refused createItem/createView.
+    """
+    hdrs = {k.lower(): v for k, v in (headers or {}).items()}
+    detail = hdrs.get("x-error") or _jenkins_message(body)
     if status == 401:
         msg = f"{action} {url}: 401 Unauthorized: the user or API token is wrong"
     elif status == 403:
+        if "no valid crumb" in body.lower():
+            msg = f"{action} {url}: 403 Forbidden: no valid crumb (CSRF protection refused the request)"
+            return PermissionDeniedError(msg, status=status, url=url)
         perm = _permission_from(body)
+        if perm is None and hdrs.get("x-required-permission"):
+            java = hdrs["x-required-permission"]
+            perm = _PERMISSION_NAMES.get(java, java)
+        who = hdrs.get("x-you-are-authenticated-as")
         need = f"missing permission {perm}" if perm else "missing permission"
-        msg = f"{action} {url}: 403 Forbidden: {need}"
+        msg = f"{action} {url}: 403 Forbidden: {need}" + (f" (authenticated as {who})" if who else "")
         return PermissionDeniedError(msg, status=status, url=url, permission=perm)
     elif status == 404:
         msg = f"{action} {url}: 404 Not Found"
@@ -246,6 +291,9 @@ def _jenkins_message(body: str) -> str:
     """The first meaningful line of a Jenkins error page, without markup."""
     import re
 
+    title = re.search(r"<title>\s*(?:Error \d+\s*)?(.*?)\s*</title>", body, re.S | re.I)
+    if title and title.group(1).strip() and not title.group(1).strip().lower().startswith("jenkins"):
+        return " ".join(title.group(1).split())[:300]
     text = re.sub(r"<[^>]+>", " ", body)
     for line in text.splitlines():
         line = " ".join(line.split())
@@ -257,10 +305,15 @@ def _jenkins_message(body: str) -> str:
 def from_jenkins_error(exc: BaseException, *, action: str = "request") -> JenkinsbridgeError:
     """Map a python-jenkins or requests exception to the project's tree."""
     response: Any = getattr(exc, "response", None)
+    if response is None:
+        # python-jenkins raises JenkinsException for 401/403/500 from inside its
+        # ``except HTTPError`` block: the response is on the implicit context.
+        response = getattr(exc.__context__, "response", None)
     if response is not None and getattr(response, "status_code", None) is not None:
         return from_http_error(
             int(response.status_code), str(getattr(response, "url", "")),
             str(getattr(response, "text", "")), action=action,
+            headers=dict(getattr(response, "headers", {}) or {}),
         )
     name = type(exc).__name__
     if name == "NotFoundException":

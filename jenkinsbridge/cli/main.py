@@ -25,6 +25,9 @@ COMMANDS: dict[str, str] = {
     "render": "jenkinsbridge.cli.cmd_render",
     "schema": "jenkinsbridge.cli.cmd_schema",
     "agents": "jenkinsbridge.cli.cmd_agents",
+    "sync": "jenkinsbridge.cli.cmd_sync",
+    "credentials": "jenkinsbridge.cli.cmd_credentials",
+    "backup": "jenkinsbridge.cli.cmd_backup",
 }
 
 

@@ -275,6 +275,8 @@ class Job(_Model):
     environment: dict[EnvName, Text] = Field(default_factory=dict)
     timeout: int = Field(60, ge=1, le=10080, description="Build timeout in minutes")
     use_library: bool = Field(False, description="Call the jenkinsbridge shared library steps")
+    views: list[ItemName] = Field(
+        default_factory=list, description="List views (in the job's folder) that show this job")
 
     @property
     def full_name(self) -> str:

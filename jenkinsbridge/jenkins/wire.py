@@ -1,0 +1,242 @@
+"""The wire layer: one method per Jenkins endpoint, strings and dicts in and out.
+
+It sends on the session of a python-jenkins ``Jenkins`` (``.pj``, there for callers that
+want python-jenkins's own API); that session keeps the web-session cookie a crumb is
+bound to. On top it adds what a sync of many items needs:
+
+- crumbs: fetched once, only when a POST needs one (an API token is exempt from CSRF
+  protection since Jenkins 2.96; a password session is not), and fetched again when
+  Jenkins says "No valid crumb" (the session expired);
+- retries with exponential backoff on 502/503/504, connection resets and timeouts,
+  for idempotent requests only (GET, a config.xml POST, doDelete);
+- a timeout on every request;
+- every failure mapped into :mod:`jenkinsbridge.errors`, with the permission a 403 lacks.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import jenkins
+import requests
+from requests.adapters import HTTPAdapter
+
+from jenkinsbridge.errors import (
+    JenkinsApiError,
+    JenkinsUnreachableError,
+    from_http_error,
+)
+from jenkinsbridge.jenkins import endpoints as ep
+
+__all__ = ["RETRY_STATUSES", "JenkinsWire"]
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({502, 503, 504})
+_API_TOKEN = re.compile(r"(11)?[0-9a-f]{32}")
+_XML = {"Content-Type": "application/xml; charset=utf-8"}
+
+
+class _HttpFailure(Exception):
+    def __init__(self, response: requests.Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+class JenkinsWire:
+    """Speaks Jenkins's REST API. Thread-safe: parallel writers share one instance."""
+
+    def __init__(
+        self, url: str, user: str | None = None, token: str | None = None, *,
+        timeout: float = 30.0, retries: int = 4, backoff: float = 0.5, pool_size: int = 16,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.url = url if url.endswith("/") else url + "/"
+        self.pj = jenkins.Jenkins(self.url, user, token, timeout=timeout)
+        self.timeout = timeout
+        if user is not None and token is not None:
+            self.pj._session.auth = requests.auth.HTTPBasicAuth(user.encode("utf-8"), token.encode("utf-8"))
+        # One connection per parallel writer (python-jenkins mounts a pool of 10).
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(pool_size, 1))
+        self.pj._session.mount(self.url.split(":", 1)[0] + "://", adapter)
+        self.retries = retries
+        self.backoff = backoff
+        self._sleep = sleep
+        # None: not known yet; {}: no crumb needed; else the header to send
+        self._crumb: dict[str, str] | None = {} if (token and _API_TOKEN.fullmatch(token)) else None
+        self._lock = threading.Lock()
+        self.stats: Counter[str] = Counter()
+
+    # -- plumbing
+    def _send(self, method: str, path: str, data: bytes | None, headers: dict[str, str]) -> requests.Response:
+        session = self.pj._session  # python-jenkins's session: auth, cookies, TLS settings
+        prepared = session.prepare_request(requests.Request(method, self.url + path, data=data, headers=headers))
+        settings = session.merge_environment_settings(prepared.url, {}, None, session.verify, None)
+        with self._lock:
+            self.stats["requests"] += 1
+            self.stats[method] += 1
+        try:
+            # No redirects: doDelete answers 302 to the parent's HTML page, which we never need.
+            resp: requests.Response = session.send(prepared, timeout=self.timeout, allow_redirects=False,
+                                                   **settings)
+        except requests.Timeout as e:
+            raise JenkinsUnreachableError(f"{method} {self.url}{path}: timed out after {self.timeout}s") from e
+        except requests.ConnectionError as e:
+            raise JenkinsUnreachableError(f"{method} {self.url}{path}: cannot reach Jenkins: {e}") from e
+        if resp.status_code >= 400:
+            raise _HttpFailure(resp)
+        return resp
+
+    def request(self, method: str, path: str, *, data: bytes | None = None,
+                headers: dict[str, str] | None = None, idempotent: bool | None = None,
+                action: str | None = None) -> requests.Response:
+        """Send one request; retry it when that is safe; raise the precise error."""
+        if idempotent is None:
+            idempotent = method in {"GET", "HEAD"}
+        hdrs = dict(headers or {})
+        crumb_retried = False
+        attempt = 0
+        while True:
+            if method == "POST":
+                hdrs.update(self._crumb_header())
+            try:
+                return self._send(method, path, data, hdrs)
+            except _HttpFailure as f:
+                resp = f.response
+                status = resp.status_code
+                if status == 403 and method == "POST" and "no valid crumb" in resp.text.lower() and not crumb_retried:
+                    # Refused before anything happened: safe to send again with a fresh crumb.
+                    log.info("crumb refused (session expired?): fetching a new one")
+                    self._drop_crumb(hdrs)
+                    crumb_retried = True
+                    continue
+                if status in RETRY_STATUSES and idempotent and attempt < self.retries:
+                    attempt += 1
+                    self._wait(attempt, resp, f"{method} {path}: HTTP {status}")
+                    continue
+                raise from_http_error(status, self.url + path, resp.text, action=action or method,
+                                      headers=dict(resp.headers)) from f
+            except JenkinsUnreachableError as e:
+                if idempotent and attempt < self.retries:
+                    attempt += 1
+                    self._wait(attempt, None, str(e))
+                    continue
+                raise
+
+    def _wait(self, attempt: int, resp: requests.Response | None, why: str) -> None:
+        delay = min(self.backoff * (2 ** (attempt - 1)), 8.0) * random.uniform(0.5, 1.0)
+        after = resp.headers.get("Retry-After") if resp is not None else None
+        if after and after.isdigit():
+            delay = min(max(delay, float(after)), 30.0)
+        with self._lock:
+            self.stats["retries"] += 1
+        log.warning("%s; retry %d/%d in %.2fs", why, attempt, self.retries, delay)
+        self._sleep(delay)
+
+    # -- crumbs
+    def _crumb_header(self) -> dict[str, str]:
+        with self._lock:
+            known = self._crumb
+        if known is not None:
+            return known
+        try:
+            data = json.loads(self._send("GET", ep.CRUMB, None, {}).text)
+            crumb = {str(data["crumbRequestField"]): str(data["crumb"])}
+        except _HttpFailure as f:
+            if f.response.status_code != 404:
+                raise from_http_error(f.response.status_code, self.url + ep.CRUMB, f.response.text,
+                                      action="get crumb", headers=dict(f.response.headers)) from f
+            crumb = {}  # CSRF protection is off
+        with self._lock:
+            self._crumb = crumb
+        return crumb
+
+    def _drop_crumb(self, hdrs: dict[str, str]) -> None:
+        with self._lock:
+            for k in self._crumb or {}:
+                hdrs.pop(k, None)
+            self._crumb = None
+
+    def use_crumbs(self, enabled: bool) -> None:
+        """What the controller reported (``useCrumbs``): no crumb request when it is off."""
+        if not enabled:
+            with self._lock:
+                self._crumb = {}
+
+    # -- reads
+    def json(self, path: str, *, action: str) -> Any:
+        resp = self.request("GET", path, action=action)
+        try:
+            return resp.json()
+        except ValueError as e:
+            raise JenkinsApiError(f"{action}: Jenkins sent something that is not JSON from {self.url}{path}") from e
+
+    def whoami(self) -> dict[str, Any]:
+        return dict(self.json(ep.WHOAMI, action="who am I"))
+
+    def tree(self, tree: str, item: str = "") -> dict[str, Any]:
+        """``api/json?tree=...`` of the root ('' ) or of an item path."""
+        path = ep.ITEM_TREE.format(item=ep.item_url(item), tree=tree) if item else ep.ROOT_TREE.format(tree=tree)
+        return dict(self.json(path, action="list items"))
+
+    def plugins(self) -> list[dict[str, Any]]:
+        return list(self.json(ep.PLUGINS, action="list plugins").get("plugins", []))
+
+    def item_config(self, path: str) -> str:
+        resp = self.request("GET", ep.ITEM_CONFIG.format(item=ep.item_url(path)), action=f"read {path}")
+        return resp.content.decode("utf-8")
+
+    def view_config(self, folder: str, name: str) -> str:
+        resp = self.request("GET", ep.VIEW_CONFIG.format(folder=ep.folder_url(folder), name=ep.q(name)),
+                            action=f"read view {name}")
+        return resp.content.decode("utf-8")
+
+    def credential_ids(self, folder: str | None) -> list[str]:
+        store = ep.credentials_store(folder)
+        data = self.json(ep.CREDENTIALS_LIST.format(store=store), action=f"list credentials of {folder or 'system'}")
+        return [str(c["id"]) for c in data.get("credentials", []) if "id" in c]
+
+    # -- writes
+    def create_item(self, path: str, xml: str) -> None:
+        """Not idempotent: a lost answer is resolved by the caller, who looks first."""
+        folder, name = ep.split_path(path)
+        self.request("POST", ep.CREATE_ITEM.format(folder=ep.folder_url(folder), name=ep.q(name)),
+                     data=xml.encode("utf-8"), headers=_XML, idempotent=False, action=f"create {path}")
+
+    def update_item_config(self, path: str, xml: str) -> None:
+        self.request("POST", ep.ITEM_CONFIG.format(item=ep.item_url(path)), data=xml.encode("utf-8"),
+                     headers=_XML, idempotent=True, action=f"update {path}")
+
+    def delete_item(self, path: str) -> None:
+        self.request("POST", ep.ITEM_DELETE.format(item=ep.item_url(path)), idempotent=True,
+                     action=f"delete {path}")
+
+    def create_view(self, folder: str, name: str, xml: str) -> None:
+        self.request("POST", ep.CREATE_VIEW.format(folder=ep.folder_url(folder), name=ep.q(name)),
+                     data=xml.encode("utf-8"), headers=_XML, idempotent=False,
+                     action=f"create view {folder + '/' if folder else ''}{name}")
+
+    def update_view_config(self, folder: str, name: str, xml: str) -> None:
+        self.request("POST", ep.VIEW_CONFIG.format(folder=ep.folder_url(folder), name=ep.q(name)),
+                     data=xml.encode("utf-8"), headers=_XML, idempotent=True,
+                     action=f"update view {folder + '/' if folder else ''}{name}")
+
+    def delete_view(self, folder: str, name: str) -> None:
+        self.request("POST", ep.VIEW_DELETE.format(folder=ep.folder_url(folder), name=ep.q(name)),
+                     idempotent=True, action=f"delete view {folder + '/' if folder else ''}{name}")
+
+    def create_credentials(self, folder: str | None, xml: str) -> None:
+        self.request("POST", ep.CREDENTIALS_CREATE.format(store=ep.credentials_store(folder)),
+                     data=xml.encode("utf-8"), headers=_XML, idempotent=False, action="create credentials")
+
+    def update_credentials(self, folder: str | None, cid: str, xml: str) -> None:
+        self.request("POST", ep.CREDENTIAL_CONFIG.format(store=ep.credentials_store(folder), id=ep.q(cid)),
+                     data=xml.encode("utf-8"), headers=_XML, idempotent=True, action=f"update credentials {cid}")

@@ -1,0 +1,562 @@
+"""HTTP handling of the double: one route per Jenkins endpoint we or python-jenkins call."""
+
+from __future__ import annotations
+
+import json
+import time
+import traceback
+import uuid
+import xml.etree.ElementTree as ET
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.support.jenkins_double.exporter import export, parse_tree
+from tests.support.jenkins_double.items import (
+    FOLDER_CLASS,
+    ITEM_MODES,
+    ITEM_TYPES,
+    VIEW_TYPES,
+    ConfigRejected,
+    Folder,
+    Job,
+    parse_config,
+)
+from tests.support.jenkins_double.security import PERMISSIONS, Caller, Security
+from tests.support.jenkins_double.state import CREDENTIAL_TYPES, Recorded, State
+
+__all__ = ["Handler", "Reply"]
+
+_UNSAFE = set("?*/\\%!@#$^&|<>[]:;")
+
+
+class Reply(Exception):
+    """Raised by a route to answer; carries status, body, content type and headers."""
+
+    def __init__(self, status: int, body: str | bytes = b"", ctype: str = "text/html;charset=utf-8",
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(status)
+        self.status = status
+        self.body = body.encode("utf-8") if isinstance(body, str) else body
+        self.ctype = ctype
+        self.headers = headers or {}
+
+
+def _error_page(status: int, message: str) -> str:
+    # The shape of Jenkins's (Jetty's) error page.
+    return (f"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html;charset=utf-8\"/>"
+            f"<title>Error {status} {message}</title></head><body><h2>HTTP ERROR {status} {message}</h2>"
+            f"<table><tr><th>STATUS:</th><td>{status}</td></tr><tr><th>MESSAGE:</th><td>{message}</td></tr>"
+            f"</table></body></html>")
+
+
+def _json(value: Any) -> Reply:
+    return Reply(200, json.dumps(value), "application/json;charset=utf-8")
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
+    state: State
+    security: Security
+    server_version = "Jetty(10.0.20)"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        return
+
+    # -- plumbing
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def do_HEAD(self) -> None:
+        self._handle("HEAD")
+
+    @property
+    def base(self) -> str:
+        host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
+        return f"http://{host}/"
+
+    def _handle(self, method: str) -> None:
+        split = urlsplit(self.path)
+        path = unquote(split.path)
+        self.query = {k: v[-1] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
+        length = int(self.headers.get("Content-Length") or 0)
+        self.body = self.rfile.read(length) if length else b""
+        st = self.state
+        if st.latency:
+            time.sleep(st.latency)
+        fault = st.fault_for(method, path)
+        caller: Caller | None = None
+        reply: Reply
+        try:
+            if fault is not None and not fault.after:
+                raise Reply(fault.status, _error_page(fault.status, "Service Unavailable"))
+            caller = self.security.authenticate(self.headers.get("Authorization"), self.headers.get("Cookie"))
+            if caller is None:
+                raise Reply(401, _error_page(401, "Invalid password/token for user"),
+                            headers={"WWW-Authenticate": 'Basic realm="Jenkins"'})
+            self.caller = caller
+            self._need("Overall/Read")
+            if method == "POST" and not self._crumb_ok(path):
+                raise Reply(403, _error_page(403, "No valid crumb was included in the request"))
+            with st.lock:
+                reply = self._route(method, path)
+        except Reply as r:
+            reply = r
+        except ConfigRejected as e:
+            reply = Reply(e.status, _error_page(e.status, e.message))
+        except Exception as e:  # a bug in the double: answer 500 and show it
+            traceback.print_exc()
+            reply = Reply(500, _error_page(500, f"double: {type(e).__name__}: {e}"))
+        if fault is not None and fault.after:
+            reply = Reply(fault.status, _error_page(fault.status, "Service Unavailable"))
+        crumb_sent = any(h.lower() == "jenkins-crumb" for h in self.headers)
+        st.record(Recorded(method=method, path=path, query=split.query,
+                           user=caller.user if caller else "?", via=caller.via if caller else "?",
+                           status=reply.status, at=time.time(), crumb=crumb_sent))
+        if fault is not None and fault.status == 0:
+            self.close_connection = True
+            self.connection.close()
+            return
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.ctype)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.send_header("X-Jenkins", st.version)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if caller is not None:
+            self.send_header("X-You-Are-Authenticated-As", caller.user)
+            if caller.new_cookie:
+                self.send_header("Set-Cookie", caller.new_cookie)
+        for k, v in reply.headers.items():  # header values are Latin-1 on the wire
+            self.send_header(k, v.translate({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"'}))
+        self.end_headers()
+        if method != "HEAD":
+            self.wfile.write(reply.body)
+
+    def _crumb_ok(self, path: str) -> bool:
+        header = self.headers.get("Jenkins-Crumb")
+        return self.security.crumb_ok(self.caller, header)
+
+    def _need(self, permission: str) -> None:
+        if self.security.missing(self.caller, permission):
+            msg = f"{self.caller.user} is missing the {permission} permission"
+            raise Reply(403, _error_page(403, msg), headers={
+                "X-Required-Permission": PERMISSIONS[permission],
+                "X-Permission-Implied-By": "hudson.model.Hudson.Administer"})
+
+    # -- routing
+    def _route(self, method: str, path: str) -> Reply:
+        parts = [p for p in path.split("/") if p]
+        if not parts:
+            return Reply(200, "<html><body>Dashboard [Jenkins]</body></html>")
+        head = parts[0]
+        if head == "crumbIssuer":
+            return self._crumb(parts[1:])
+        if head == "pluginManager" and parts[1:2] == ["api"]:
+            return self._api(_PluginManager(self.state))
+        if head == "queue":
+            return self._queue(method, parts[1:])
+        if head == "computer":
+            return self._computer(method, parts[1:])
+        if head in {"me", "whoAmI"} and parts[1:2] == ["api"]:
+            return _json({"_class": "hudson.security.WhoAmI", "name": self.caller.user,
+                          "authenticated": self.caller.via != "anonymous"})
+        # item paths: (job/NAME)* then the rest
+        item: Job = self.state.root
+        i = 0
+        while i + 1 < len(parts) and parts[i] == "job":
+            if not isinstance(item, Folder) or parts[i + 1] not in item.children:
+                raise Reply(404, _error_page(404, "Not Found"))
+            item = item.children[parts[i + 1]]
+            i += 2
+        return self._item(method, item, parts[i:])
+
+    # -- the root and items
+    def _item(self, method: str, item: Job, rest: list[str]) -> Reply:
+        if not rest:
+            return Reply(200, f"<html><body>{item.full_name}</body></html>")
+        head = rest[0]
+        if head == "api":
+            if item is not self.state.root:
+                self._need("Job/Read")
+            bound = item.bind(self.base)
+            bound.csrf = self.security.csrf
+            return self._api(bound)
+        if head == "createItem" and method == "POST" and isinstance(item, Folder):
+            return self._create_item(item)
+        if head == "createView" and method == "POST" and isinstance(item, Folder):
+            return self._create_view(item)
+        if head == "view" and len(rest) >= 2 and isinstance(item, Folder):
+            return self._view(method, item, rest[1], rest[2:])
+        if head == "credentials" and rest[1:3] in (["store", "system"], ["store", "folder"]):
+            return self._credentials(method, item, rest[2], rest[3:])
+        if item is self.state.root:
+            raise Reply(404, _error_page(404, "Not Found"))
+        if head == "config.xml":
+            if method == "GET":
+                self._need("Job/ExtendedRead")
+                return Reply(200, item.xml, "application/xml")
+            if method == "POST":
+                self._need("Job/Configure")
+                return self._update_item(item)
+        if head == "doDelete" and method == "POST":
+            self._need("Job/Delete")
+            self._delete_item(item)
+            return Reply(302, b"", headers={"Location": item.parent.url(self.base)})
+        if head in {"build", "buildWithParameters"} and method == "POST" and not isinstance(item, Folder):
+            self._need("Job/Build")
+            q = self.state.scheduler.enqueue(item.full_name, _pipeline_label(item))
+            return Reply(201, b"", headers={"Location": f"{self.base}queue/item/{q.id}/"})
+        if head.isdigit() and rest[1:2] == ["api"]:
+            for b in self.state.scheduler.builds:
+                if b.job == item.full_name and b.number == int(head):
+                    return _json(b.exported(self.base))
+        raise Reply(404, _error_page(404, "Not Found"))
+
+    def _api(self, obj: Any) -> Reply:
+        fmt = self.query.get("tree")
+        try:
+            tree = parse_tree(fmt) if fmt is not None else None
+        except ValueError as e:
+            raise Reply(400, _error_page(400, str(e))) from e
+        depth = int(self.query.get("depth") or 0)
+        return _json(export(obj, tree=tree, depth=depth))
+
+    def _create_item(self, folder: Folder) -> Reply:
+        self._need("Job/Create")
+        name = self.query.get("name")
+        form: dict[str, str] = {}
+        ctype = self.headers.get("Content-Type", "")
+        if "form-urlencoded" in ctype:
+            form = {k: v[-1] for k, v in parse_qs(self.body.decode("utf-8"), keep_blank_values=True).items()}
+            name = name or form.get("name")
+        if not name:
+            raise Reply(400, _error_page(400, "Query parameter 'name' is required"))
+        bad = next((c for c in name if c in _UNSAFE), None)
+        if bad or name in {".", ".."}:
+            msg = f"‘{bad}’ is an unsafe character" if bad else f"“{name}” is not an allowed name"
+            raise Reply(400, _error_page(400, msg), headers={"X-Error": msg})
+        if name in folder.children:
+            msg = f"A job already exists with the name ‘{name}’"
+            raise Reply(400, _error_page(400, msg), headers={"X-Error": msg})
+        mode = form.get("mode") or self.query.get("mode")
+        if mode == "copy":
+            src = folder.children.get(form.get("from") or self.query.get("from") or "")
+            if src is None:
+                raise Reply(400, _error_page(400, "No such job"))
+            xml = src.xml
+        elif mode:
+            tag = ITEM_MODES.get(mode)
+            if tag is None:
+                raise Reply(400, _error_page(400, f"No item type {mode} is known"))
+            xml = f"<?xml version='1.1' encoding='UTF-8'?>\n<{tag}><description/></{tag}>".encode()
+        else:
+            xml = self.body
+        root = parse_config(xml, ITEM_TYPES, self.state.active_plugins())
+        cls = Folder if root.tag == FOLDER_CLASS else Job
+        child = cls(name=name, xml=xml, parent=folder)  # type: ignore[call-arg]
+        folder.children[name] = child
+        if isinstance(child, Folder):
+            self.state.credentials.setdefault(child.full_name, {})
+        return Reply(200, b"")
+
+    def _update_item(self, item: Job) -> Reply:
+        root = parse_config(self.body, ITEM_TYPES, self.state.active_plugins())
+        if root.tag != item.tag:
+            raise Reply(500, _error_page(500, f"java.io.IOException: Expecting class {item.cls} but got "
+                                              f"class {ITEM_TYPES[root.tag][0]} instead"))
+        item.xml = self.body
+        return Reply(200, b"")
+
+    def _delete_item(self, item: Job) -> None:
+        del item.parent.children[item.name]
+        if isinstance(item, Folder):
+            prefix = item.full_name
+            for key in [k for k in self.state.credentials if k == prefix or k.startswith(prefix + "/")]:
+                del self.state.credentials[key]
+
+    # -- views
+    def _create_view(self, folder: Folder) -> Reply:
+        self._need("View/Create")
+        name = self.query.get("name")
+        if not name:
+            raise Reply(400, _error_page(400, "Query parameter 'name' is required"))
+        if name in folder.views():
+            msg = f"A view already exists with the name “{name}”"
+            raise Reply(400, _error_page(400, msg), headers={"X-Error": msg})
+        root = parse_config(self.body, {k: (k, None) for k in VIEW_TYPES})
+        name_el = root.find("name")
+        if name_el is None:
+            name_el = ET.SubElement(root, "name")
+        name_el.text = name
+        folder.put_view(name, ET.tostring(root))
+        return Reply(200, b"")
+
+    def _view(self, method: str, folder: Folder, name: str, rest: list[str]) -> Reply:
+        view = folder.views().get(name)
+        if view is None:
+            raise Reply(404, _error_page(404, "Not Found"))
+        if rest[:1] == ["api"]:
+            return self._api(view.bind(self.base))
+        if rest == ["config.xml"] and method == "GET":
+            self._need("View/Read")
+            return Reply(200, b"<?xml version='1.1' encoding='UTF-8'?>\n" + view.xml, "application/xml")
+        if rest == ["config.xml"] and method == "POST":
+            self._need("View/Configure")
+            root = parse_config(self.body, {k: (k, None) for k in VIEW_TYPES})
+            if root.tag != view.root.tag:
+                raise Reply(500, _error_page(500, "java.io.IOException: Expecting view type "
+                                                  f"{view.root.tag} but got {root.tag} instead"))
+            name_el = root.find("name")
+            if name_el is not None:
+                name_el.text = name
+            folder.put_view(name, ET.tostring(root))
+            return Reply(200, b"")
+        if rest == ["doDelete"] and method == "POST":
+            self._need("View/Delete")
+            folder.delete_view(name)
+            return Reply(302, b"", headers={"Location": folder.url(self.base)})
+        raise Reply(404, _error_page(404, "Not Found"))
+
+    # -- credentials stores
+    def _credentials(self, method: str, item: Job, kind: str, rest: list[str]) -> Reply:
+        st = self.state
+        if (kind == "system") != (item is st.root) or not isinstance(item, Folder):
+            raise Reply(404, _error_page(404, "Not Found"))
+        store = st.credentials.setdefault(item.full_name, {})
+        if rest[:2] != ["domain", "_"]:
+            raise Reply(404, _error_page(404, "Not Found"))
+        rest = rest[2:]
+        full = "system" if kind == "system" else f"{item.full_name}/folder"
+        if rest[:1] == ["api"] or not rest:
+            self._need("Credentials/View")
+            return self._api(_Domain(store, full))
+        if rest == ["createCredentials"] and method == "POST":
+            self._need("Credentials/Create")
+            root = parse_config(self.body, CREDENTIAL_TYPES, st.active_plugins())
+            cid = root.findtext("id") or str(uuid.uuid4())
+            if cid in store:
+                raise Reply(409, _error_page(409, f"Credentials with id {cid} already exist"))
+            store[cid] = self.body
+            return Reply(200, b"")
+        if rest[:1] == ["credential"] and len(rest) >= 2:
+            cid = rest[1]
+            if cid not in store:
+                raise Reply(404, _error_page(404, "Not Found"))
+            tail = rest[2:]
+            if not tail:
+                return Reply(200, f"<html><body>{cid}</body></html>")
+            if tail == ["config.xml"] and method == "GET":
+                self._need("Credentials/View")
+                return Reply(200, st.redact(store[cid]), "application/xml")
+            if tail == ["config.xml"] and method == "POST":
+                self._need("Credentials/Update")
+                root = parse_config(self.body, CREDENTIAL_TYPES, st.active_plugins())
+                store[cid] = self.body
+                return Reply(200, b"")
+            if (tail == ["config.xml"] and method == "DELETE") or (tail == ["doDelete"] and method == "POST"):
+                self._need("Credentials/Delete")
+                del store[cid]
+                return Reply(200, b"")
+            if tail[:1] == ["api"]:
+                return _json(_credential_summary(cid, store[cid], full))
+        raise Reply(404, _error_page(404, "Not Found"))
+
+    # -- crumbs
+    def _crumb(self, rest: list[str]) -> Reply:
+        if not self.security.csrf:
+            raise Reply(404, _error_page(404, "Not Found"))
+        crumb = self.security.crumb_for(self.caller)
+        if rest == ["api", "json"]:
+            return _json({"_class": "hudson.security.csrf.DefaultCrumbIssuer", "crumb": crumb,
+                          "crumbRequestField": "Jenkins-Crumb"})
+        if rest == ["api", "xml"]:
+            xpath = self.query.get("xpath")
+            if xpath == 'concat(//crumbRequestField,":",//crumb)':
+                return Reply(200, f"Jenkins-Crumb:{crumb}", "text/plain;charset=utf-8")
+            return Reply(200, f'<defaultCrumbIssuer _class="hudson.security.csrf.DefaultCrumbIssuer">'
+                              f"<crumb>{crumb}</crumb><crumbRequestField>Jenkins-Crumb</crumbRequestField>"
+                              f"</defaultCrumbIssuer>", "application/xml;charset=utf-8")
+        raise Reply(404, _error_page(404, "Not Found"))
+
+    # -- queue and nodes
+    def _queue(self, method: str, rest: list[str]) -> Reply:
+        sch = self.state.scheduler
+        if not rest:
+            return Reply(200, "<html><body>Queue [Jenkins]</body></html>")
+        if rest[:1] == ["api"]:
+            items = [_Plain(i.exported(self.base)) for i in sch.waiting()]
+            return self._api(_Plain({"_class": "hudson.model.Queue", "discoverableItems": [], "items": items}))
+        if rest[:1] == ["item"] and len(rest) >= 2 and rest[1].isdigit():
+            item = sch.items.get(int(rest[1]))
+            if item is None:
+                raise Reply(404, _error_page(404, "Not Found"))
+            if rest[2:3] == ["api"]:
+                return self._api(_Plain(item.exported(self.base)))
+            if rest[2:] == ["cancelQueue"] and method == "POST":
+                self._need("Job/Cancel")
+                sch.cancel(item.id)
+                return Reply(204, b"")
+        if rest == ["cancelItem"] and method == "POST":
+            self._need("Job/Cancel")
+            qid = self.query.get("id", "")
+            if not qid.isdigit() or int(qid) not in sch.items:
+                raise Reply(404, _error_page(404, "Not Found"))
+            sch.cancel(int(qid))
+            return Reply(302, b"", headers={"Location": f"{self.base}queue/"})
+        raise Reply(404, _error_page(404, "Not Found"))
+
+    def _computer(self, method: str, rest: list[str]) -> Reply:
+        sch = self.state.scheduler
+        if rest[:1] == ["api"]:
+            comps = [_Plain(_master()), *[_Plain(n.exported()) for n in sch.nodes.values()]]
+            busy = sum(len(n.busy) for n in sch.nodes.values())
+            total = sum(n.executors for n in sch.nodes.values() if n.online)
+            return self._api(_Plain({"_class": "hudson.model.ComputerSet", "busyExecutors": busy,
+                                     "computer": comps, "displayName": "Nodes", "totalExecutors": total}))
+        if rest == ["doCreateItem"] and method == "POST":
+            self._need("Agent/Create")
+            return self._create_node()
+        if not rest:
+            return Reply(200, "<html><body>Nodes [Jenkins]</body></html>")
+        name, tail = rest[0], rest[1:]
+        if name in {"(built-in)", "(master)"} and tail[:1] == ["api"]:
+            return self._api(_Plain(_master()))
+        node = sch.nodes.get(name)
+        if node is None:
+            raise Reply(404, _error_page(404, "Not Found"))
+        if tail[:1] == ["api"]:
+            return self._api(_Plain(node.exported()))
+        if tail == ["config.xml"] and method == "GET":
+            self._need("Agent/Configure")
+            return Reply(200, node.xml, "application/xml")
+        if tail == ["config.xml"] and method == "POST":
+            self._need("Agent/Configure")
+            parse_config(self.body, {"slave": ("slave", None)})
+            node.xml = self.body
+            sch._dispatch()
+            return Reply(200, b"")
+        if tail == ["doDelete"] and method == "POST":
+            self._need("Agent/Delete")
+            sch.remove_node(name)
+            return Reply(302, b"", headers={"Location": f"{self.base}computer/"})
+        if tail in (["jenkins-agent.jnlp"], ["slave-agent.jnlp"]):
+            self._need("Agent/Connect")
+            return Reply(200, _jnlp(self.base, name, node.secret), "application/x-java-jnlp-file")
+        if tail == ["toggleOffline"] and method == "POST":
+            node.temporarily_offline = not node.temporarily_offline
+            sch._dispatch()
+            return Reply(302, b"", headers={"Location": f"{self.base}computer/{name}/"})
+        raise Reply(404, _error_page(404, "Not Found"))
+
+    def _create_node(self) -> Reply:
+        form = {k: v[-1] for k, v in parse_qs(self.body.decode("utf-8"), keep_blank_values=True).items()}
+        name = form.get("name") or self.query.get("name")
+        if not name:
+            raise Reply(400, _error_page(400, "Query parameter 'name' is required"))
+        if name in self.state.scheduler.nodes:
+            raise Reply(400, _error_page(400, f"Agent called ‘{name}’ already exists"))
+        if "json" in form:
+            spec = json.loads(form["json"])
+            xml = _node_xml(name, spec)
+        else:
+            parse_config(self.body, {"slave": ("slave", None)})
+            xml = self.body
+        self.state.scheduler.add_node(name, xml)
+        return Reply(302, b"", headers={"Location": f"{self.base}computer/"})
+
+
+class _Plain:
+    """A JSON dict as an exported object (summary = itself)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def exported(self) -> dict[str, Any]:
+        return self.data
+
+    def summary(self) -> dict[str, Any]:
+        return self.data
+
+
+class _PluginManager:
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def exported(self) -> dict[str, Any]:
+        plugins = [_Plain({"_class": "hudson.PluginWrapper", "active": p.get("active", True), "enabled": p.get("enabled", True),
+                           "shortName": name, "longName": name, "version": p["version"],
+                           "hasUpdate": False, "pinned": False, "bundled": False, "dependencies": [],
+                           "url": f"https://plugins.jenkins.io/{name}"})
+                   for name, p in sorted(self.state.plugins.items())]
+        return {"_class": "hudson.LocalPluginManager", "plugins": plugins}
+
+    def summary(self) -> dict[str, Any]:
+        return {"_class": "hudson.LocalPluginManager"}
+
+
+class _Domain:
+    def __init__(self, store: dict[str, bytes], full: str) -> None:
+        self.store = store
+        self.full = full
+
+    def exported(self) -> dict[str, Any]:
+        creds = [_Plain(_credential_summary(cid, xml, self.full)) for cid, xml in self.store.items()]
+        return {"_class": "com.cloudbees.plugins.credentials.CredentialsStoreAction$DomainWrapper",
+                "credentials": creds, "displayName": "Global credentials (unrestricted)",
+                "fullName": f"{self.full}/_", "global": True, "urlName": "_"}
+
+    def summary(self) -> dict[str, Any]:
+        return {"_class": "com.cloudbees.plugins.credentials.CredentialsStoreAction$DomainWrapper"}
+
+
+def _credential_summary(cid: str, xml: bytes, full: str) -> dict[str, Any]:
+    root = ET.fromstring(xml)
+    type_name = CREDENTIAL_TYPES.get(root.tag, ("?", None))[0]
+    return {"_class": "com.cloudbees.plugins.credentials.CredentialsStoreAction$CredentialsWrapper",
+            "id": cid, "description": root.findtext("description") or "", "displayName": cid,
+            "fingerprint": None, "fullName": f"{full}/_/{cid}", "typeName": type_name}
+
+
+def _master() -> dict[str, Any]:
+    return {"_class": "hudson.model.Hudson$MasterComputer", "displayName": "Built-In Node",
+            "assignedLabels": [{"name": "built-in"}], "numExecutors": 0, "idle": True, "jnlpAgent": False,
+            "offline": False, "temporarilyOffline": False, "offlineCause": None, "executors": []}
+
+
+def _node_xml(name: str, spec: dict[str, Any]) -> bytes:
+    root = ET.Element("slave")
+    for tag, key in (("name", None), ("description", "nodeDescription"), ("remoteFS", "remoteFS"),
+                     ("numExecutors", "numExecutors"), ("mode", "mode"), ("label", "labelString")):
+        el = ET.SubElement(root, tag)
+        el.text = name if key is None else str(spec.get(key) or "")
+    ET.SubElement(root, "retentionStrategy", {"class": "hudson.slaves.RetentionStrategy$Always"})
+    launcher = spec.get("launcher") or {}
+    ET.SubElement(root, "launcher", {"class": launcher.get("stapler-class", "hudson.slaves.JNLPLauncher")})
+    ET.SubElement(root, "nodeProperties")
+    return b"<?xml version='1.1' encoding='UTF-8'?>\n" + ET.tostring(root)
+
+
+def _jnlp(base: str, name: str, secret: str) -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<jnlp codebase="{base}computer/{name}/" spec="1.0+">'
+            f"<information><title>Agent for {name}</title><vendor>Jenkins project</vendor></information>"
+            f'<application-desc main-class="hudson.remoting.jnlp.Main"><argument>{secret}</argument>'
+            f"<argument>{name}</argument><argument>-url</argument><argument>{base}</argument>"
+            f"</application-desc></jnlp>")
+
+
+def _pipeline_label(item: Job) -> str | None:
+    """The ``agent { label '...' }`` of an inline pipeline script, which is what the build
+    will ask a node for."""
+    import re
+
+    script = item.root.findtext("definition/script") or ""
+    m = re.search(r"agent\s*\{\s*label\s+'((?:[^'\\]|\\.)*)'", script)
+    return m.group(1) if m else None
