@@ -151,8 +151,10 @@ class EngineBackend:
             raise from_docker_error(e, action=f"remove agent {node}") from e
 
     def list_ours(self, owner: str) -> list[RunningAgent]:
-        cs = self.client.containers.list(all=True, filters={"label": f"{LABEL_OWNER}={owner}"})
-        return [_agent_from_labels(c.labels, c.status, c.id) for c in cs]
+        # one listing request, no per-container inspect (a container may vanish meanwhile)
+        cs = self.client.api.containers(all=True, filters={"label": f"{LABEL_OWNER}={owner}"})
+        return [_agent_from_labels(c.get("Labels") or {}, str(c.get("State", "")), str(c["Id"]))
+                for c in cs]
 
 
 class SwarmBackend:

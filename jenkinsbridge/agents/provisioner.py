@@ -203,6 +203,30 @@ class Provisioner:
         except JenkinsbridgeError as e:
             log.warning("cleanup step failed: %s", e)
 
+    def adopt(self) -> int:
+        """Take over agents a previous instance (same owner id) left running.
+
+        An agent whose node still exists continues its life here: a busy one is removed
+        when its build ends, an idle one is recycled. Containers without a node are left
+        to the reaper (after the grace period)."""
+        nodes = self.controller.nodes()
+        templates = {t.name: t for t in self.config.templates}
+        adopted = 0
+        with self._lock:
+            for running in self.backend.list_ours(self.owner):
+                state = nodes.get(running.node)
+                template = templates.get(running.template)
+                if state is None or template is None or running.node in self.agents:
+                    continue
+                agent = Agent(running.node, template, None, running.created_at)
+                agent.phase = "busy" if state.busy else ("starting" if state.offline else "online")
+                if state.temporarily_offline and not state.busy:
+                    agent.phase = "busy"  # its single build already ran: recycle next tick
+                self.agents[running.node] = agent
+                adopted += 1
+                log.info("decision=adopt node=%s phase=%s", running.node, agent.phase)
+        return adopted
+
     # --- lifecycle ----------------------------------------------------------------------
     def run(self, *, stop: threading.Event, max_ticks: int | None = None) -> None:
         ticks = 0

@@ -48,6 +48,9 @@ def run(args: argparse.Namespace) -> Result:
     log.info("start-up sweep: %d container(s), %d node(s) removed",
              len(first.containers_removed), len(first.nodes_deleted))
     prov = Provisioner(config, controller, backend, agent_url=agent_url)
+    adopted = prov.adopt()
+    if adopted:
+        log.info("adopted %d agent(s) of a previous run", adopted)
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: Any) -> None:
