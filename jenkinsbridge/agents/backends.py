@@ -62,6 +62,7 @@ class RunningAgent:
     created_at: float
     state: str  # running | exited | created | pending | ...
     ref: str  # container or service id
+    item: int | None = None  # the queue item it was started for
 
 
 class Backend(Protocol):
@@ -73,10 +74,15 @@ class Backend(Protocol):
 
 
 def _agent_from_labels(labels: dict[str, str], state: str, ref: str) -> RunningAgent:
+    item = labels.get(LABEL_ITEM, "")
+    try:
+        created = float(labels.get(LABEL_CREATED, "0") or 0)
+    except ValueError:
+        created = 0.0  # unreadable: treated as old, so the reaper may take it
     return RunningAgent(
         node=labels.get(LABEL_NODE, ""), template=labels.get(LABEL_TEMPLATE, ""),
-        owner=labels.get(LABEL_OWNER, ""), created_at=float(labels.get(LABEL_CREATED, "0") or 0),
-        state=state, ref=ref,
+        owner=labels.get(LABEL_OWNER, ""), created_at=created, state=state, ref=ref,
+        item=int(item) if item.isdigit() else None,
     )
 
 
@@ -140,8 +146,7 @@ class EngineBackend:
         import docker.errors
 
         try:
-            c = self.client.containers.get(node)
-            c.remove(force=True, v=True)
+            self.client.api.remove_container(node, force=True, v=True)  # by name: one request
             return True
         except docker.errors.NotFound:
             return False
@@ -152,7 +157,10 @@ class EngineBackend:
 
     def list_ours(self, owner: str) -> list[RunningAgent]:
         # one listing request, no per-container inspect (a container may vanish meanwhile)
-        cs = self.client.api.containers(all=True, filters={"label": f"{LABEL_OWNER}={owner}"})
+        try:
+            cs = self.client.api.containers(all=True, filters={"label": f"{LABEL_OWNER}={owner}"})
+        except Exception as e:  # docker errors and the requests errors under them
+            raise from_docker_error(e, action="list agent containers") from e
         return [_agent_from_labels(c.get("Labels") or {}, str(c.get("State", "")), str(c["Id"]))
                 for c in cs]
 
@@ -191,7 +199,7 @@ class SwarmBackend:
         import docker.errors
 
         try:
-            self.client.services.get(node).remove()
+            self.client.api.remove_service(node)
             return True
         except docker.errors.NotFound:
             return False
@@ -199,13 +207,19 @@ class SwarmBackend:
             raise from_docker_error(e, action=f"remove agent service {node}") from e
 
     def list_ours(self, owner: str) -> list[RunningAgent]:
-        out = []
-        for s in self.client.services.list(filters={"label": f"{LABEL_OWNER}={owner}"}):
-            labels = s.attrs.get("Spec", {}).get("Labels", {}) or {}
-            tasks = s.tasks()
-            state = tasks[0]["Status"]["State"] if tasks else "pending"
-            out.append(_agent_from_labels(labels, state, s.id))
-        return out
+        # two listing requests for all services, not one task request per service
+        try:
+            services = self.client.api.services(filters={"label": f"{LABEL_OWNER}={owner}"})
+            ids = [str(s["ID"]) for s in services]
+            tasks = self.client.api.tasks(filters={"service": ids}) if ids else []
+        except Exception as e:  # docker errors and the requests errors under them
+            raise from_docker_error(e, action="list agent services") from e
+        state_of: dict[str, str] = {}
+        for t in sorted(tasks, key=lambda t: str(t.get("CreatedAt", ""))):  # the newest wins
+            state_of[str(t.get("ServiceID"))] = str((t.get("Status") or {}).get("State", "pending"))
+        return [_agent_from_labels((s.get("Spec") or {}).get("Labels") or {},
+                                   state_of.get(str(s["ID"]), "pending"), str(s["ID"]))
+                for s in services]
 
 
 def _mount(m: Any) -> Any:

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 QUEUE = "queue/api/json?tree=items[id,buildable,blocked,why,inQueueSince,task[name,url],assignedLabel[name]]"
 COMPUTERS = ("computer/api/json?tree=computer[displayName,offline,temporarilyOffline,idle,"
-             "executors[idle,currentExecutable[url]]]")
+             "executors[idle,currentExecutable[url,timestamp]]]")
 CREATE_NODE = "computer/doCreateItem"
 NODE_JNLP = "computer/{name}/jenkins-agent.jnlp"
 NODE_TOGGLE_OFFLINE = "computer/{name}/toggleOffline"
@@ -64,6 +64,7 @@ class NodeState:
     offline: bool
     temporarily_offline: bool
     busy: bool
+    build_started: float | None = None  # seconds since the epoch, of the build it runs
 
 
 class AgentController:
@@ -105,10 +106,13 @@ class AgentController:
         data = json.loads(self._open("GET", self._url(COMPUTERS), what="list nodes"))
         out = {}
         for c in data.get("computer", []):
-            busy = any(not e.get("idle", True) for e in c.get("executors", []) or [])
+            executors = c.get("executors", []) or []
+            busy = any(not e.get("idle", True) for e in executors)
+            stamps = [float(run["timestamp"]) / 1000.0 for e in executors
+                      if isinstance(run := e.get("currentExecutable"), dict) and run.get("timestamp")]
             name = str(c.get("displayName"))
             out[name] = NodeState(name, bool(c.get("offline")), bool(c.get("temporarilyOffline")),
-                                  busy or not c.get("idle", True))
+                                  busy or not c.get("idle", True), min(stamps) if stamps else None)
         return out
 
     def create_node(self, name: str, labels: list[str], remote_fs: str, description: str) -> None:

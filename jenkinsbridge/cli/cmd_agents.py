@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
-import statistics
 import threading
 import time
 from typing import Any
 
-from jenkinsbridge.agents.config import load_agents_config
+from jenkinsbridge.agents.config import AgentsConfig, AgentTemplate, load_agents_config
 from jenkinsbridge.agents.policy import check_templates
 from jenkinsbridge.agents.provisioner import Provisioner
 from jenkinsbridge.agents.reaper import reap
@@ -40,6 +39,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> Result:
+    _quiet_wire_logs(getattr(args, "verbose", 0) or 0)
     config = load_agents_config(args.config)
     check_templates(config)
     controller, agent_url = make_controller(config)
@@ -54,46 +54,46 @@ def run(args: argparse.Namespace) -> Result:
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: Any) -> None:
-        log.info("signal %d: stopping", signum)
+        log.info("signal %d: stopping; removing our agents", signum)
         stop.set()
 
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    reaper = threading.Thread(target=_sweeper, args=(prov, stop, args.reap_every), daemon=True)
-    reaper.start()
+    sweeper = threading.Thread(target=_sweeper, args=(prov, stop, args.reap_every), daemon=True,
+                               name="jb-sweeper")
+    sweeper.start()
+    log.info("provisioning for owner %s: %d template(s), queue read every %.2fs, full pass every "
+             "%.2fs, sweep every %.1fs", prov.owner, len(config.templates), config.queue_poll,
+             config.poll_interval, args.reap_every)
     try:
         prov.run(stop=stop, max_ticks=args.max_ticks)
     finally:
         stop.set()
+        sweeper.join(timeout=30)
         prov.shutdown()
         for s, h in old.items():
             signal.signal(s, h)
-    lat = sorted(prov.stats.latencies)
-    data = {"launched": prov.stats.launched, "finished": prov.stats.finished,
-            "failed": prov.stats.failed, "queue_to_running_p50": _pct(lat, 50),
-            "queue_to_running_p95": _pct(lat, 95)}
-    text = (f"agents: {data['launched']} launched, {data['finished']} finished, "
-            f"{data['failed']} failed; queue-to-running p50 {_fmt(data['queue_to_running_p50'])}, "
-            f"p95 {_fmt(data['queue_to_running_p95'])}")
+    data = prov.stats.summary()
+    text = (f"agents: {data['launched']} launched, {data['finished']} finished, {data['failed']} failed; "
+            f"queue-to-container p50 {_fmt(data['queue_to_container_p50'])}, "
+            f"p95 {_fmt(data['queue_to_container_p95'])}; "
+            f"queue-to-build p50 {_fmt(data['queue_to_build_p50'])}, p95 {_fmt(data['queue_to_build_p95'])}")
     return Result(text=text, data=data)
+
+
+def _quiet_wire_logs(verbosity: int) -> None:
+    """-v shows the provisioner's decisions; the HTTP chatter of every poll only with -vv."""
+    if verbosity < 2:
+        for name in ("urllib3", "docker", "requests"):
+            logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _sweeper(prov: Provisioner, stop: threading.Event, every: float) -> None:
     while not stop.wait(every):
         try:
-            with prov._lock:
-                active = list(prov.agents)
             reap(prov.controller, prov.backend, prov.owner, grace=prov.config.grace,
-                 max_age=prov.config.max_age, active=active)
+                 max_age=prov.config.max_age, active=prov.active_nodes())
         except Exception as e:  # the sweeper must not die; the next sweep retries
             log.warning("sweep failed: %s", e)
-
-
-def _pct(values: list[float], p: int) -> float | None:
-    if not values:
-        return None
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
 def _fmt(v: float | None) -> str:
@@ -121,18 +121,18 @@ def run_status(args: argparse.Namespace) -> Result:
     agents = backend.list_ours(config.instance_id)
     nodes = controller.nodes()
     queue = controller.queue()
-    prov = Provisioner(config, controller, backend, agent_url="http://unused/")
-    rows_t: list[dict[str, Any]] = [{"name": t.name, "labels": t.labels, "image": t.image, "cap": t.cap,
-               "running": sum(1 for a in agents if a.template == t.name)} for t in config.templates]
-    rows_a = [{"node": a.node, "template": a.template, "state": a.state,
-               "age_s": round(now - a.created_at, 1),
+    rows_t: list[dict[str, Any]] = [
+        {"name": t.name, "labels": t.labels, "image": t.image, "cap": t.cap,
+         "running": sum(1 for a in agents if a.template == t.name)} for t in config.templates]
+    rows_a = [{"node": a.node, "template": a.template, "state": a.state, "item": a.item,
+               "age_s": round(now - a.created_at, 1), "node_online": bool(nodes.get(a.node) and
+                                                                       not nodes[a.node].offline),
                "busy": bool(nodes.get(a.node) and nodes[a.node].busy)} for a in agents]
     rows_q = []
     for i in queue:
-        t = prov._template_for(i.label) if i.label else None
-        rows_q.append({"id": i.id, "task": i.task, "label": i.label,
-                       "wait_s": round(now - i.in_queue_since, 1),
-                       "template": t.name if t else None})
+        t = _template_or_none(config, i.label)
+        rows_q.append({"id": i.id, "task": i.task, "label": i.label, "buildable": i.buildable,
+                       "wait_s": round(now - i.in_queue_since, 1), "template": t.name if t else None})
     lines = ["TEMPLATE  RUNNING/CAP  LABELS"]
     lines += [f"{r['name']}  {r['running']}/{r['cap']}  {' '.join(r['labels'])}" for r in rows_t]
     lines += ["", "AGENT  TEMPLATE  STATE  AGE  BUSY"]
@@ -141,4 +141,14 @@ def run_status(args: argparse.Namespace) -> Result:
     lines += [f"{r['id']}  {r['task']}  {r['label']}  {r['wait_s']}s  {r['template'] or '-'}"
               for r in rows_q]
     return Result(text="\n".join(lines),
-                  data={"templates": rows_t, "agents": rows_a, "queue": rows_q})
+                  data={"owner": config.instance_id, "max_agents": config.max_agents,
+                        "templates": rows_t, "agents": rows_a, "queue": rows_q})
+
+
+def _template_or_none(config: AgentsConfig, label: str | None) -> AgentTemplate | None:
+    if label is None:
+        return None
+    try:
+        return config.template_for(label)
+    except ValueError:  # not a label expression we can read
+        return None

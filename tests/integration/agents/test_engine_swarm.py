@@ -63,4 +63,4 @@ def test_each_queued_build_gets_its_own_container(
     assert sorted(finisher.nodes_used) == sorted(nodes)  # each node ran exactly one build
     assert peak[0] <= n  # never more containers than waiting items
     assert prov.stats.launched == n and prov.stats.failed == 0
-    assert len(prov.stats.latencies) == n
+    assert len(prov.stats.to_container) == n

@@ -34,9 +34,7 @@ def make(cfg: AgentsConfig | None = None) -> tuple[Provisioner, FakeController, 
 
 
 def settle(p: Provisioner) -> None:
-    p._pool.shutdown(wait=True)
-    from concurrent.futures import ThreadPoolExecutor
-    p._pool = ThreadPoolExecutor(max_workers=8)
+    p.drain()
 
 
 def test_one_agent_per_waiting_item_and_never_more() -> None:
@@ -77,9 +75,11 @@ def test_lifecycle_single_use_then_removed() -> None:
     p.tick()
     assert ("stop", node) in ctl.calls  # no second build on this node
     assert p.agents[node].phase == "busy"
-    assert p.stats.latencies and p.stats.latencies[0] >= 1.0
+    assert p.stats.to_build and p.stats.to_build[0] >= 1.0
+    assert p.stats.to_container and p.stats.to_container[0] >= 1.0
     ctl.set_busy(node, False)
     p.tick()
+    settle(p)
     assert ("delete", node) in ctl.calls and node in be.removed
     assert not p.agents and not be.running and node not in ctl.nodes_
 
