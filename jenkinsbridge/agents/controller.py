@@ -1,7 +1,8 @@
 """The Jenkins side of provisioning: queue, nodes, agent secrets.
 
-A thin wire layer over python-jenkins's authenticated opener (crumbs, auth, timeouts):
-one method per endpoint, endpoints as named templates filled with quoted arguments.
+A thin layer over :class:`jenkinsbridge.jenkins.wire.JenkinsWire` (auth, crumbs, retries of
+idempotent requests, no redirects, errors mapped): one method per endpoint, endpoints as
+named templates filled with quoted arguments.
 """
 
 from __future__ import annotations
@@ -9,12 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from jenkinsbridge.errors import JenkinsApiError, from_jenkins_error
+from jenkinsbridge.errors import JenkinsApiError, NotFoundError
+from jenkinsbridge.jenkins.wire import JenkinsWire
 
 __all__ = ["AgentController", "NodeState", "QueueItem", "label_from_why"]
 
@@ -68,30 +69,29 @@ class NodeState:
 
 
 class AgentController:
-    def __init__(self, server: Any) -> None:
-        """``server``: a ``jenkins.Jenkins`` (python-jenkins) connection."""
-        self.server = server
+    def __init__(self, wire: JenkinsWire) -> None:
+        self.wire = wire
 
     @classmethod
     def connect(cls, url: str, user: str | None, token: str | None, timeout: float = 30) -> AgentController:
-        import jenkins
+        # few, short retries: the loop polls again soon anyway
+        return cls(JenkinsWire(url, user, token, timeout=timeout, retries=2, backoff=0.25))
 
-        return cls(jenkins.Jenkins(url, username=user, password=token, timeout=timeout))
+    @staticmethod
+    def _path(template: str, **args: str) -> str:
+        return template.format(**{k: quote(v, safe="") for k, v in args.items()})
 
-    def _url(self, template: str, **args: str) -> str:
-        base = str(self.server.server)
-        return base + template.format(**{k: quote(v, safe="") for k, v in args.items()})
+    def _json(self, path: str, what: str) -> Any:
+        return self.wire.json(path, action=what)
 
-    def _open(self, method: str, url: str, *, data: dict[str, str] | None = None, what: str) -> str:
-        import requests
-
-        try:
-            return str(self.server.jenkins_open(requests.Request(method, url, data=data)))
-        except Exception as e:  # python-jenkins raises several unrelated classes
-            raise from_jenkins_error(e, action=what) from e
+    def _post(self, path: str, what: str, *, form: dict[str, str] | None = None, idempotent: bool) -> str:
+        data = urlencode(form).encode("utf-8") if form is not None else None
+        headers = {"Content-Type": "application/x-www-form-urlencoded"} if form is not None else None
+        return self.wire.request("POST", path, data=data, headers=headers, idempotent=idempotent,
+                                 action=what).text
 
     def queue(self) -> list[QueueItem]:
-        data = json.loads(self._open("GET", self._url(QUEUE), what="read the build queue"))
+        data = self._json(QUEUE, "read the build queue")
         items = []
         for it in data.get("items", []):
             label = (it.get("assignedLabel") or {}).get("name") or label_from_why(it.get("why"))
@@ -103,7 +103,7 @@ class AgentController:
         return items
 
     def nodes(self) -> dict[str, NodeState]:
-        data = json.loads(self._open("GET", self._url(COMPUTERS), what="list nodes"))
+        data = self._json(COMPUTERS, "list nodes")
         out = {}
         for c in data.get("computer", []):
             executors = c.get("executors", []) or []
@@ -126,35 +126,29 @@ class AgentController:
             "launcher": {"stapler-class": LAUNCHER_INBOUND, "$class": LAUNCHER_INBOUND},
         }
         query = urlencode({"name": name, "type": NODE_TYPE})
-        self._open("POST", self._url(CREATE_NODE) + "?" + query,
-                   data={"name": name, "type": NODE_TYPE, "json": json.dumps(inner)},
-                   what=f"create node {name}")
+        self._post(f"{CREATE_NODE}?{query}", f"create node {name}", idempotent=False,
+                   form={"name": name, "type": NODE_TYPE, "json": json.dumps(inner)})
 
     def agent_secret(self, name: str) -> str:
-        text = self._open("GET", self._url(NODE_JNLP, name=name), what=f"read the secret of {name}")
+        path = self._path(NODE_JNLP, name=name)
+        text = self.wire.request("GET", path, action=f"read the secret of {name}").text
         m = re.search(r"<argument>([0-9a-fA-F]{16,})</argument>", text)
         if not m:
-            raise JenkinsApiError(f"no agent secret in {NODE_JNLP.format(name=name)}")
+            raise JenkinsApiError(f"no agent secret in {path}")
         return m.group(1)
 
     def stop_accepting(self, name: str, message: str) -> None:
-        """Mark the node temporarily offline: the running build goes on, no new one starts."""
-        url = self._url(NODE_TOGGLE_OFFLINE, name=name) + "?" + urlencode({"offlineMessage": message})
-        self._open("POST", url, what=f"take {name} off the queue")
+        """Mark the node temporarily offline: the running build goes on, no new one starts.
+        (A toggle: sent once per agent, never retried.)"""
+        path = self._path(NODE_TOGGLE_OFFLINE, name=name) + "?" + urlencode({"offlineMessage": message})
+        self._post(path, f"take {name} off the queue", idempotent=False)
 
     def node_info(self, name: str) -> dict[str, Any]:
-        url = self._url(NODE_INFO.split("?")[0], name=name) + "?" + NODE_INFO.split("?")[1]
-        return dict(json.loads(self._open("GET", url, what=f"read node {name}")))
+        return dict(self._json(self._path(NODE_INFO, name=name), f"read node {name}"))
 
     def delete_node(self, name: str) -> bool:
         try:
-            self._open("POST", self._url(NODE_DELETE, name=name), what=f"delete node {name}")
+            self._post(self._path(NODE_DELETE, name=name), f"delete node {name}", idempotent=True)
             return True
-        except JenkinsApiError as e:
-            if e.status == 404:
-                return False
-            raise
-
-
-def now() -> float:
-    return time.time()
+        except NotFoundError:
+            return False

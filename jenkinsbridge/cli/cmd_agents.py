@@ -15,6 +15,7 @@ from jenkinsbridge.agents.provisioner import Provisioner
 from jenkinsbridge.agents.reaper import reap
 from jenkinsbridge.agents.runtime import make_backend, make_controller
 from jenkinsbridge.cli.result import Result
+from jenkinsbridge.errors import UsageError
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     run_p.set_defaults(handler=run)
     reap_p = actions.add_parser("reap", parents=[common], help="remove leftovers of ours")
     reap_p.add_argument("config", metavar="CONFIG")
+    reap_p.add_argument("--grace", type=float, metavar="SECONDS",
+                        help="remove orphans older than this (default: grace from CONFIG)")
     reap_p.set_defaults(handler=run_reap)
     st = actions.add_parser("status", parents=[common], help="templates, agents, queue waits")
     st.add_argument("config", metavar="CONFIG")
@@ -40,6 +43,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> Result:
     _quiet_wire_logs(getattr(args, "verbose", 0) or 0)
+    if args.reap_every <= 0:
+        raise UsageError(f"--reap-every {args.reap_every}: must be more than 0 seconds")
     config = load_agents_config(args.config)
     check_templates(config)
     controller, agent_url = make_controller(config)
@@ -62,7 +67,8 @@ def run(args: argparse.Namespace) -> Result:
                                name="jb-sweeper")
     sweeper.start()
     log.info("provisioning for owner %s: %d template(s), queue read every %.2fs, full pass every "
-             "%.2fs, sweep every %.1fs", prov.owner, len(config.templates), config.queue_poll,
+             "%.2fs, sweep every %.1fs", prov.owner, len(config.templates),
+             min(config.queue_poll, config.poll_interval),
              config.poll_interval, args.reap_every)
     try:
         prov.run(stop=stop, max_ticks=args.max_ticks)
@@ -83,7 +89,7 @@ def run(args: argparse.Namespace) -> Result:
 def _quiet_wire_logs(verbosity: int) -> None:
     """-v shows the provisioner's decisions; the HTTP chatter of every poll only with -vv."""
     if verbosity < 2:
-        for name in ("urllib3", "docker", "requests"):
+        for name in ("urllib3", "docker", "requests", "charset_normalizer"):
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -103,7 +109,10 @@ def _fmt(v: float | None) -> str:
 def run_reap(args: argparse.Namespace) -> Result:
     config = load_agents_config(args.config)
     controller, _ = make_controller(config)
-    report = reap(controller, make_backend(config), config.instance_id, grace=config.grace,
+    grace = config.grace if args.grace is None else args.grace
+    if grace < 0:
+        raise UsageError(f"--grace {args.grace}: must be 0 or more seconds")
+    report = reap(controller, make_backend(config), config.instance_id, grace=grace,
                   max_age=config.max_age)
     return Result(
         text=f"reaped {len(report.containers_removed)} container(s) and "

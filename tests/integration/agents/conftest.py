@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from jenkinsbridge.agents.backends import LABEL_OWNER
+from jenkinsbridge.agents.backends import LABEL_CREATED, LABEL_NODE, LABEL_OWNER, LABEL_TEMPLATE
+from jenkinsbridge.agents.provisioner import node_prefix
 from tests.support.jenkins_double import JenkinsDouble
 
 AGENT_DIR = Path(__file__).resolve().parents[2] / "support" / "testagent"
@@ -108,3 +112,86 @@ def wait_for(predicate: Any, timeout: float, what: str) -> None:
             return
         time.sleep(0.1)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def cli_command() -> list[str]:
+    """The installed `jenkinsbridge` entry point (next to this Python when in a venv)."""
+    script = Path(sys.executable).parent / "jenkinsbridge"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("jenkinsbridge")
+    return [found] if found else [sys.executable, "-m", "jenkinsbridge.cli.main"]
+
+
+def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*cli_command(), *args], capture_output=True, text=True, timeout=timeout)
+
+
+class AgentsProcess:
+    """`jenkinsbridge -v agents run CONFIG` as a child process, its output in a file."""
+
+    def __init__(self, config: Path, log: Path, *extra: str) -> None:
+        self.log = log
+        self._out = log.open("w", encoding="utf-8")
+        self.proc = subprocess.Popen([*cli_command(), "-v", "agents", "run", str(config), *extra],
+                                     stdout=self._out, stderr=subprocess.STDOUT)
+        self.started = time.time()
+
+    def send(self, sig: int) -> None:
+        os.kill(self.proc.pid, sig)
+
+    def wait(self, timeout: float) -> int:
+        rc = self.proc.wait(timeout=timeout)
+        self._out.flush()
+        return rc
+
+    def text(self) -> str:
+        self._out.flush()
+        return self.log.read_text(encoding="utf-8")
+
+    def close(self) -> None:
+        """Kill the child if it still runs (a failed test); never anything else."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+        self._out.close()
+
+
+@pytest.fixture
+def agents_process(tmp_path: Path) -> Iterator[Callable[..., AgentsProcess]]:
+    started: list[AgentsProcess] = []
+
+    def start(config: Path, *extra: str) -> AgentsProcess:
+        p = AgentsProcess(config, tmp_path / f"agents-run-{len(started)}.log", *extra)
+        started.append(p)
+        return p
+
+    yield start
+    for p in started:
+        p.close()
+
+
+def our_containers(client: Any, owner: str) -> dict[str, dict[str, Any]]:
+    """Node name -> container summary, for every container with our owner label."""
+    cs = client.api.containers(all=True, filters={"label": f"{LABEL_OWNER}={owner}"})
+    return {c["Labels"][LABEL_NODE]: c for c in cs}
+
+
+def our_nodes(jd: JenkinsDouble, owner: str) -> set[str]:
+    with jd.scheduler.lock:
+        return {n for n in jd.scheduler.nodes if n.startswith(node_prefix(owner))}
+
+
+@pytest.fixture
+def foreign(docker_client: Any, agent_image: str, owner: str) -> Iterator[Any]:
+    """Someone else's agent container: another owner id, but a node name with our prefix
+    and an old creation time, so only the owner label tells it apart. Removed at the end."""
+    other = f"other{secrets.token_hex(3)}"
+    c = docker_client.containers.run(
+        agent_image, entrypoint=["sleep", "600"], detach=True, network_mode="none",
+        name=f"jbt-agents-foreign-{secrets.token_hex(3)}",
+        labels={"io.jenkinsbridge.test": "agents", LABEL_OWNER: other, LABEL_TEMPLATE: "tst",
+                LABEL_NODE: f"{node_prefix(owner)}tst-999-ffffff", LABEL_CREATED: "1000.000"},
+    )
+    yield c
+    c.remove(force=True, v=True)
