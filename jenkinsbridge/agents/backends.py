@@ -170,6 +170,23 @@ class SwarmBackend:
 
     def __init__(self, client: Any) -> None:
         self.client = client
+        self._logged_in: set[str] = set()
+
+    def _login(self, t: AgentTemplate) -> None:
+        """Pull credentials: log the client in once per template; docker sends the login
+        with the service (X-Registry-Auth) so the nodes can pull."""
+        import docker.auth
+        import docker.errors
+
+        auth = _pull_auth(t)
+        if auth is None or t.name in self._logged_in:
+            return
+        registry, _ = docker.auth.resolve_repository_name(t.image)
+        try:
+            self.client.login(username=auth["username"], password=auth["password"], registry=registry)
+        except docker.errors.DockerException as e:
+            raise from_docker_error(e, action=f"log in to {registry} for template {t.name}") from e
+        self._logged_in.add(t.name)
 
     def start(self, launch: Launch) -> str:
         import docker.errors
@@ -177,6 +194,7 @@ class SwarmBackend:
         from docker.types import Resources, RestartPolicy, ServiceMode
 
         t = launch.template
+        self._login(t)
         env = [f"{k}={v}" for k, v in {**t.env, **launch.env}.items()]
         resources = Resources(
             cpu_limit=int(t.cpus * 1e9) if t.cpus else None, mem_limit=_memory_bytes(t.memory)
