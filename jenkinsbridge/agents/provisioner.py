@@ -6,7 +6,8 @@ Two rhythms:
   satisfies, minus agents still starting for that template, within the template's cap
   and the total cap (agents being removed still count);
 * every ``poll_interval`` seconds, and at once when items left the queue (builds
-  started), the nodes and our containers are read and each agent advances: once its
+  started), the nodes and our containers are read (after the queue, see
+  :meth:`Provisioner.reconcile`) and each agent advances: once its
   node is busy it is taken off the queue (temporarily offline: its build goes on, no
   other build starts there); once it is idle again, or its container died, or it never
   came online, the node is deleted and the container removed with its volumes.
@@ -83,15 +84,21 @@ class Provisioner:
 
     # --- the two rhythms ----------------------------------------------------------------
     def tick(self) -> None:
-        """A full pass: queue, nodes and containers; advance every agent, then provision."""
+        """A full pass: advance every agent, then provision from a fresh read of the queue."""
         self.reconcile(self.controller.queue())
+        self.serve(self.controller.queue())
 
     def reconcile(self, queue: list[QueueItem]) -> None:
+        """Advance every agent from the nodes and containers, read after ``queue``.
+
+        The order matters both ways: an item that left ``queue`` has its build visible on
+        the nodes read afterwards (so an idle node whose item is gone really ran nothing
+        now), and provisioning uses only a queue read after the nodes (so an item that
+        started meanwhile is not served twice)."""
         nodes = self.controller.nodes()
         running = {a.node: a for a in self.backend.list_ours(self.owner)}
         with self._lock:
             self._advance(nodes, running, {i.id for i in queue})
-            self._provision(queue)
 
     def serve(self, queue: list[QueueItem]) -> None:
         """The fast path: launch agents for new waiting items from a fresh queue read."""
@@ -320,7 +327,7 @@ class Provisioner:
                 self.serve(queue)
                 left = last_ids is not None and bool(last_ids - ids)
                 if started >= next_full or left:
-                    self.reconcile(queue)
+                    self.reconcile(queue)  # freed slots are filled on the next queue read
                     next_full = started + cfg.poll_interval
                     ticks += 1
                 last_ids = ids

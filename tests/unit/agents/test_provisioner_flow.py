@@ -152,3 +152,35 @@ def test_shutdown_removes_every_agent() -> None:
     assert len(be.launches) == 3 and not be.running and not ctl.nodes_ and not p.agents
     p.serve([item(5)])  # closed: no more launches
     assert len(be.launches) == 3
+
+
+class StartsBuildsWhileWeRead(FakeController):
+    """Jenkins starts the waiting builds between our queue read and our nodes read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.start_on_next_read = False
+
+    def nodes(self) -> dict[str, NodeState]:
+        if self.start_on_next_read:
+            self.start_on_next_read = False
+            for name in list(self.nodes_):
+                self.connect(name)
+                self.set_busy(name, True)
+            self.items = []
+        return super().nodes()
+
+
+def test_builds_started_between_reads_are_not_served_twice() -> None:
+    ctl, be = StartsBuildsWhileWeRead(), FakeBackend()
+    p = Provisioner(config(templates=[{"name": "py", "labels": ["python"], "image": "i:1", "cap": 5}]),
+                    ctl, be, agent_url="http://j/")  # type: ignore[arg-type]
+    ctl.items = [item(1), item(2)]
+    p.serve(ctl.items)
+    p.drain()
+    assert len(be.launches) == 2
+    ctl.start_on_next_read = True
+    p.tick()  # queue read (1 and 2 waiting), then nodes (both busy, the queue now empty)
+    p.drain()
+    assert len(be.launches) == 2
+    assert {a.phase for a in p.agents.values()} == {"busy"}
