@@ -27,7 +27,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     actions.required = True
     run_p = actions.add_parser("run", parents=[common], help="watch the queue and provision agents")
     run_p.add_argument("config", metavar="CONFIG")
-    run_p.add_argument("--max-ticks", type=int, help="stop after this many polls (for tests)")
+    run_p.add_argument("--max-ticks", type=int, help="stop after this many full passes (for tests)")
     run_p.add_argument("--reap-every", type=float, default=30.0, metavar="SECONDS",
                        help="sweep for leftovers this often (default 30)")
     run_p.set_defaults(handler=run)
