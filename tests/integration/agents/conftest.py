@@ -187,11 +187,14 @@ def foreign(docker_client: Any, agent_image: str, owner: str) -> Iterator[Any]:
     """Someone else's agent container: another owner id, but a node name with our prefix
     and an old creation time, so only the owner label tells it apart. Removed at the end."""
     other = f"other{secrets.token_hex(3)}"
-    c = docker_client.containers.run(
-        agent_image, entrypoint=["sleep", "600"], detach=True, network_mode="none",
-        name=f"jbt-agents-foreign-{secrets.token_hex(3)}",
-        labels={"io.jenkinsbridge.test": "agents", LABEL_OWNER: other, LABEL_TEMPLATE: "tst",
-                LABEL_NODE: f"{node_prefix(owner)}tst-999-ffffff", LABEL_CREATED: "1000.000"},
-    )
-    yield c
-    c.remove(force=True, v=True)
+    name = f"jbt-agents-foreign-{secrets.token_hex(3)}"
+    try:
+        c = docker_client.containers.run(
+            agent_image, entrypoint=["sleep", "600"], detach=True, network_mode="none", name=name,
+            labels={"io.jenkinsbridge.test": "agents", LABEL_OWNER: other, LABEL_TEMPLATE: "tst",
+                    LABEL_NODE: f"{node_prefix(owner)}tst-999-ffffff", LABEL_CREATED: "1000.000"},
+        )
+        yield c
+    finally:  # also when it was created but failed to start
+        for leftover in docker_client.containers.list(all=True, filters={"name": f"^/{name}$"}):
+            leftover.remove(force=True, v=True)
