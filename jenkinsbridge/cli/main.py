@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "casc": "jenkinsbridge.cli.cmd_casc",
     "wizard": "jenkinsbridge.cli.cmd_wizard",
     "image": "jenkinsbridge.cli.cmd_image",
+    "agents": "jenkinsbridge.cli.cmd_agents",
     "sync": "jenkinsbridge.cli.cmd_sync",
     "credentials": "jenkinsbridge.cli.cmd_credentials",
     "backup": "jenkinsbridge.cli.cmd_backup",

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests.support.jenkins_double.agents import handle_agent_paths
 from tests.support.jenkins_double.common import Plain, Reply, error_page, json_reply
 from tests.support.jenkins_double.exporter import export, parse_tree
 from tests.support.jenkins_double.items import (
@@ -63,6 +64,8 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         split = urlsplit(self.path)
         path = unquote(split.path)
+        if handle_agent_paths(self, method, path):  # unprotected, like Jenkins
+            return
         self.query = {k: v[-1] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
         length = int(self.headers.get("Content-Length") or 0)
         self.body = self.rfile.read(length) if length else b""

@@ -251,6 +251,10 @@ class Scheduler:
             self._dispatch()
 
     def _dispatch(self) -> None:
+        with self.lock:  # request handlers call this holding only the state's lock
+            self._dispatch_held()
+
+    def _dispatch_held(self) -> None:
         """Start every waiting item that an online node with a free executor can take."""
         for item in sorted(self.waiting(), key=lambda i: i.id):
             node = self._pick(item)

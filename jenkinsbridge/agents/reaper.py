@@ -1,0 +1,81 @@
+"""The reaper: removes what a crashed or killed provisioner left behind, and nothing else.
+
+It touches only containers/services labelled with our owner id and nodes named with our
+prefix. After a grace period it removes containers whose node is gone, nodes whose
+container is gone, and containers older than ``max_age``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from jenkinsbridge.agents.backends import Backend
+from jenkinsbridge.agents.controller import AgentController
+from jenkinsbridge.agents.provisioner import node_prefix
+
+__all__ = ["ReapReport", "reap"]
+
+log = logging.getLogger(__name__)
+
+_CREATED = re.compile(r"created (\d+)")
+
+
+@dataclass
+class ReapReport:
+    containers_removed: list[str] = field(default_factory=list)
+    nodes_deleted: list[str] = field(default_factory=list)
+    kept: int = 0
+
+
+def reap(controller: AgentController, backend: Backend, owner: str, *, grace: float,
+         max_age: float, active: Iterable[str] = (), clock: Callable[[], float] = time.time,
+         ) -> ReapReport:
+    """One sweep. ``active``: nodes a live provisioner is managing right now (skipped)."""
+    now = clock()
+    keep = set(active)
+    report = ReapReport()
+    prefix = node_prefix(owner)
+    nodes = {n: s for n, s in controller.nodes().items() if n.startswith(prefix)}
+    containers = {a.node: a for a in backend.list_ours(owner) if a.owner == owner}
+    for name, agent in containers.items():
+        if name in keep:
+            continue
+        age = now - agent.created_at
+        too_old = age > max_age
+        orphan = name not in nodes and age > grace
+        stopped = agent.state in ("exited", "dead", "complete", "failed", "rejected") and age > grace
+        if too_old or orphan or stopped:
+            reason = "older than max_age" if too_old else ("node gone" if orphan else agent.state)
+            log.info("decision=reap container=%s reason=%r age=%.0fs", name, reason, age)
+            backend.remove(name)
+            report.containers_removed.append(name)
+            if name in nodes:
+                controller.delete_node(name)
+                report.nodes_deleted.append(name)
+        else:
+            report.kept += 1
+    for name in nodes:
+        if name in keep or name in containers or name in report.nodes_deleted:
+            continue
+        created = _node_created(controller, name)
+        if created is None or now - created > grace:
+            log.info("decision=reap node=%s reason='container gone'", name)
+            controller.delete_node(name)
+            report.nodes_deleted.append(name)
+    return report
+
+
+def _node_created(controller: AgentController, name: str) -> float | None:
+    """The creation time our description carries; None when unknown (then: reap)."""
+    import contextlib
+
+    with contextlib.suppress(Exception):
+        info = controller.node_info(name)
+        m = _CREATED.search(str(info.get("description") or ""))
+        if m:
+            return float(m.group(1))
+    return None
