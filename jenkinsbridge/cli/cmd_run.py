@@ -13,6 +13,7 @@ from jenkinsbridge.errors import (
     DockerOperationError,
     StageFailedError,
     StageUnstableError,
+    UsageError,
     from_docker_error,
 )
 from jenkinsbridge.runner import make_plan, parse_image_overrides, read_env_file, run_plan, summary_table
@@ -41,6 +42,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                         "held in memory only, masked in the logs")
     p.add_argument("--tree", type=Path, metavar="DIR",
                    help="the working tree (default: the directory of SPEC)")
+    p.add_argument("--label", action="append", default=[], metavar="KEY=VALUE",
+                   help="extra label on the container (repeatable), e.g. for a sweeper")
+    p.add_argument("--name-prefix", default="jb-run-", metavar="PREFIX",
+                   help="container name prefix (default jb-run-)")
     p.set_defaults(handler=run)
 
 
@@ -63,6 +68,7 @@ def run(args: argparse.Namespace) -> Result:
     overrides = parse_image_overrides(args.image_override)
     secrets = read_env_file(args.env_file) if args.env_file else {}
     tree = args.tree if args.tree is not None else Path(args.spec).resolve().parent
+    labels = _labels(args.label)
     plan = make_plan(job, tree=tree, stages=args.stage, image_overrides=overrides, secrets=secrets)
     try:
         client = docker.from_env(timeout=600)
@@ -71,7 +77,8 @@ def run(args: argparse.Namespace) -> Result:
         raise from_docker_error(e, action="connect to Docker") from e
     out = sys.stderr if getattr(args, "json", False) else sys.stdout
     try:
-        report = run_plan(client, plan, on_line=_printer(out), copy=args.copy)
+        report = run_plan(client, plan, on_line=_printer(out), copy=args.copy,
+                          name_prefix=args.name_prefix, labels=labels)
     finally:
         client.close()
     table = summary_table(report)
@@ -80,6 +87,16 @@ def run(args: argparse.Namespace) -> Result:
         out.flush()
         _raise_for(report)
     return Result(text=table, data=report.as_dict())
+
+
+def _labels(values: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values:
+        key, sep, val = value.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--label {value!r}: write KEY=VALUE, e.g. team=shop")
+        out[key.strip()] = val
+    return out
 
 
 def _raise_for(report: RunReport) -> None:

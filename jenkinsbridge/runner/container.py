@@ -194,4 +194,5 @@ _NAME_UNSAFE = re.compile(r"[^a-zA-Z0-9_.-]+")
 
 def container_name(prefix: str, job_name: str, run_id: str) -> str:
     """``<prefix><job>-<run id>``, within Docker's allowed characters."""
-    return f"{prefix}{_NAME_UNSAFE.sub('-', job_name).strip('-.')[:40]}-{run_id}"
+    head = _NAME_UNSAFE.sub("-", prefix).lstrip("-.") or "jb-run-"
+    return f"{head}{_NAME_UNSAFE.sub('-', job_name).strip('-.')[:40]}-{run_id}"
