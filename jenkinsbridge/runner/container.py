@@ -50,6 +50,7 @@ class RunContainer:
         self.labels = dict(labels)
         self.id: str | None = None
         self.user: str | None = None
+        self._created = False  # a create was sent: remove by name even without an id
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -61,6 +62,7 @@ class RunContainer:
             st = self.tree.stat()
             self.user = f"{st.st_uid}:{st.st_gid}"
             mounts = {str(self.tree): {"bind": self.workspace, "mode": "rw"}}
+        self._created = True
         try:
             container = self.client.containers.create(
                 self.image, entrypoint=_IDLE, command=[], name=self.name, labels=self.labels,
@@ -83,16 +85,17 @@ class RunContainer:
         """Remove the container, whatever state it is in. Safe to call twice."""
         import docker.errors
 
-        if self.id is None:
+        if self.id is None and not self._created:
             return
         try:
-            self.client.api.remove_container(self.id, force=True, v=True)
+            self.client.api.remove_container(self.id or self.name, force=True, v=True)
             log.debug("removed %s", self.name)
         except docker.errors.NotFound:
             pass
         except docker.errors.DockerException as e:  # keep going: report, never mask the run's error
             log.warning("could not remove container %s: %s", self.name, e)
         self.id = None
+        self._created = False
 
     # --- the tree ------------------------------------------------------------------------
 

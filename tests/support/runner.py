@@ -102,7 +102,7 @@ def payload(proc: subprocess.CompletedProcess[str]) -> dict[str, Any]:
 def stage_marks(log: str) -> list[tuple[str, str]]:
     """('start'|'end', stage) in the order the run printed them."""
     marks = []
-    for m in re.finditer(r"^\[[^\]]+\] --- stage (\S+)(: \w+)?", log, re.M):
+    for m in re.finditer(r"^\[[^\]]+\] --- stage ([^\s:]+)(: \w+)?", log, re.M):
         marks.append(("end" if m.group(2) else "start", m.group(1)))
     return marks
 
