@@ -44,6 +44,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="the working tree (default: the directory of SPEC)")
     p.add_argument("--label", action="append", default=[], metavar="KEY=VALUE",
                    help="extra label on the container (repeatable), e.g. for a sweeper")
+    p.add_argument("--network", metavar="NAME",
+                   help="Docker network for the container (e.g. one where a test database runs); "
+                        "the default bridge otherwise")
     p.add_argument("--name-prefix", default="jb-run-", metavar="PREFIX",
                    help="container name prefix (default jb-run-)")
     p.set_defaults(handler=run)
@@ -78,7 +81,7 @@ def run(args: argparse.Namespace) -> Result:
     out = sys.stderr if getattr(args, "json", False) else sys.stdout
     try:
         report = run_plan(client, plan, on_line=_printer(out), copy=args.copy,
-                          name_prefix=args.name_prefix, labels=labels)
+                          name_prefix=args.name_prefix, labels=labels, network=args.network)
     finally:
         client.close()
     table = summary_table(report)

@@ -40,7 +40,7 @@ class RunContainer:
     """
 
     def __init__(self, client: Any, *, image: str, name: str, workspace: str, tree: Path,
-                 copy: bool, labels: Mapping[str, str]) -> None:
+                 copy: bool, labels: Mapping[str, str], network: str | None = None) -> None:
         self.client = client
         self.image = image
         self.name = name
@@ -48,6 +48,7 @@ class RunContainer:
         self.tree = tree
         self.copy = copy
         self.labels = dict(labels)
+        self.network = network
         self.id: str | None = None
         self.user: str | None = None
         self._created = False  # a create was sent: remove by name even without an id
@@ -67,7 +68,7 @@ class RunContainer:
             container = self.client.containers.create(
                 self.image, entrypoint=_IDLE, command=[], name=self.name, labels=self.labels,
                 working_dir=self.workspace, volumes=mounts, user=self.user or "",
-                detach=True, tty=False, stdin_open=False,
+                detach=True, tty=False, stdin_open=False, network=self.network,
             )
             self.id = container.id
             container.start()
@@ -75,6 +76,11 @@ class RunContainer:
             raise DockerOperationError(
                 f"agent image {self.image} is not on this Docker engine; build it with "
                 "jenkins-docker/agents/build, or choose another with --image-override") from e
+        except docker.errors.NotFound as e:
+            if self.network and "network" in str(e).lower():
+                raise DockerOperationError(
+                    f"network {self.network} does not exist; create it or leave out --network") from e
+            raise from_docker_error(e, action=f"start container {self.name}") from e
         except docker.errors.DockerException as e:
             raise from_docker_error(e, action=f"start container {self.name}") from e
         log.debug("started %s (%s) from %s", self.name, self.id and self.id[:12], self.image)

@@ -115,7 +115,7 @@ class _Masker:
 
 def run_plan(client: Any, plan: RunPlan, *, on_line: OnLine, copy: bool = False,
              name_prefix: str = "jb-run-", labels: Mapping[str, str] | None = None,
-             timeout: float | None = None) -> RunReport:
+             timeout: float | None = None, network: str | None = None) -> RunReport:
     """Execute ``plan``; the report holds every stage's result (never raises for a
     failing stage: the caller decides). ``timeout`` in seconds, the job's by default."""
     run_id = uuid.uuid4().hex[:8]
@@ -123,7 +123,7 @@ def run_plan(client: Any, plan: RunPlan, *, on_line: OnLine, copy: bool = False,
     all_labels = {**(labels or {}), LABEL_OWNER: OWNER, LABEL_JOB: plan.job.full_name,
                   LABEL_STAGE: ",".join(s.name for s in plan.stages), LABEL_RUN: run_id}
     box = RunContainer(client, image=plan.image, name=name, workspace=plan.workspace,
-                       tree=plan.tree, copy=copy, labels=all_labels)
+                       tree=plan.tree, copy=copy, labels=all_labels, network=network)
     report = RunReport(job=plan.job.full_name, image=plan.image, container=name,
                        results=[StageResult(s.name) for s in plan.stages])
     by_name = {r.name: r for r in report.results}

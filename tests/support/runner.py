@@ -81,10 +81,10 @@ def break_test(tree: Path, lang: str) -> None:
     path.write_text(text.replace(EXPECTED, "Hello, Bob!"))
 
 
-def run_cli(spec: Path, *args: str, image: str | None = None, env: dict[str, str] | None = None,
-            timeout: float = 1200) -> subprocess.CompletedProcess[str]:
+def run_cli(spec: Path, *args: str, network: str, image: str | None = None,
+            env: dict[str, str] | None = None, timeout: float = 1200) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "jenkinsbridge.cli.main", "--json", "run", str(spec),
-           "--label", AREA_LABEL, "--name-prefix", NAME_PREFIX, *args]
+           "--label", AREA_LABEL, "--name-prefix", NAME_PREFIX, "--network", network, *args]
     if image:
         cmd += ["--image-override", image]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sys
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,17 @@ def agent_images(base_image: str, tmp_path_factory: pytest.TempPathFactory) -> I
     if images.seconds:
         took = ", ".join(f"{k} {v:.0f}s" for k, v in images.seconds.items())
         sys.stderr.write(f"\nagent image builds: {took}\n")
+
+
+@pytest.fixture(scope="session")
+def run_network(docker_client: Any) -> Iterator[str]:
+    """A bridge network of our own for the runs: the tests do not depend on the state of
+    the engine's default bridge, which other users of this engine share."""
+    name = f"jbt-runner-net-{uuid.uuid4().hex[:8]}"
+    net = docker_client.networks.create(name, driver="bridge",
+                                        labels={"io.jenkinsbridge.test": "runner-session"})
+    yield name
+    net.remove()
 
 
 @pytest.fixture(autouse=True)

@@ -47,7 +47,7 @@ jobs:
           echo "BUILD_NUMBER=$BUILD_NUMBER JOB_NAME=$JOB_NAME JB_LANGUAGE=$JB_LANGUAGE"
           echo "JB_TOOL_VERSION=$JB_TOOL_VERSION GREETING=$GREETING BRANCH_NAME=$BRANCH_NAME"
           echo "WORKSPACE=$WORKSPACE PWD=$(pwd) GIT_COMMIT=$GIT_COMMIT UID=$(id -u)"
-          echo "FROM_ENV=$FROM_ENV"
+          echo "FROM_ENV=$FROM_ENV length ${#FROM_ENV}"
       - name: secret
         run: |
           echo "token=$JB_TEST_TOKEN"
@@ -72,13 +72,14 @@ def _git_tree(tmp_path: Path) -> tuple[Path, str]:
     return tree, head.stdout.strip()
 
 
-def test_waves_environment_secrets_and_skips(agent_images: AgentImages, tmp_path: Path) -> None:
+def test_waves_environment_secrets_and_skips(agent_images: AgentImages, run_network: str,
+                                             tmp_path: Path) -> None:
     image = agent_images.get("cpp")
     tree, head = _git_tree(tmp_path)
     env_file = tmp_path / "creds.env"
     env_file.write_text(f"# credentials\nJB_TEST_TOKEN={SECRET}\nFROM_ENV\n")
     proc = run_cli(tree / "jenkinsbridge.yaml", "--env-file", str(env_file), image=image,
-                   env={"FROM_ENV": "taken-from-environment"})
+                   env={"FROM_ENV": "taken-from-environment"}, network=run_network)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out[-3000:]
     assert "stage 'secret' failed with exit status 3" in proc.stderr
@@ -95,7 +96,8 @@ def test_waves_environment_secrets_and_skips(agent_images: AgentImages, tmp_path
     assert "BUILD_NUMBER=1 JOB_NAME=team/sub/behaviour JB_LANGUAGE=cpp" in proc.stderr
     assert "JB_TOOL_VERSION=12 GREETING=hi there BRANCH_NAME=feature-x" in proc.stderr
     assert f"WORKSPACE={ws} PWD={ws} GIT_COMMIT={head} UID={tree.stat().st_uid}" in proc.stderr
-    assert "FROM_ENV=taken-from-environment" in proc.stderr
+    # a bare NAME in the env file takes the caller's value, masked like every credential
+    assert f"FROM_ENV=**** length {len('taken-from-environment')}" in proc.stderr
 
     # the credential reached the stage but never the logs
     assert SECRET not in out
@@ -104,12 +106,12 @@ def test_waves_environment_secrets_and_skips(agent_images: AgentImages, tmp_path
     assert hashlib.sha256((SECRET + "\n").encode()).hexdigest() in proc.stderr
 
 
-def test_copy_runs_as_jenkins_and_leaves_the_tree_alone(agent_images: AgentImages,
+def test_copy_runs_as_jenkins_and_leaves_the_tree_alone(agent_images: AgentImages, run_network: str,
                                                         tmp_path: Path) -> None:
     image = agent_images.get("cpp")
     tree = copy_sample("cpp", tmp_path)
     before = sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*"))
-    proc = run_cli(tree / "jenkinsbridge.yaml", "--copy", image=image)
+    proc = run_cli(tree / "jenkinsbridge.yaml", "--copy", image=image, network=run_network)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*")) == before
     test = next(r for r in payload(proc)["stages"] if r["stage"] == "test")
@@ -121,22 +123,23 @@ def test_copy_runs_as_jenkins_and_leaves_the_tree_alone(agent_images: AgentImage
         "version: 1\njobs:\n  - name: who\n    language: cpp\n"
         "    source: {url: 'https://git.example.com/a/who.git'}\n"
         "    stages:\n      - {name: who, run: 'echo \"user=$(id -un) home=$HOME\"; touch made-here'}\n")
-    proc = run_cli(who / "jenkinsbridge.yaml", "--copy", image=image)
+    proc = run_cli(who / "jenkinsbridge.yaml", "--copy", image=image, network=run_network)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "user=jenkins home=/home/jenkins" in proc.stderr
     assert not (who / "made-here").exists()
 
 
-def test_missing_image_is_one_clear_line(docker_client: Any, tmp_path: Path) -> None:
+def test_missing_image_is_one_clear_line(docker_client: Any, run_network: str, tmp_path: Path) -> None:
     tree = copy_sample("cpp", tmp_path)
-    proc = run_cli(tree / "jenkinsbridge.yaml", image="jbt-runner/agent-nothing:absent")
+    proc = run_cli(tree / "jenkinsbridge.yaml", image="jbt-runner/agent-nothing:absent",
+                   network=run_network)
     assert proc.returncode == 1
     assert "agent image jbt-runner/agent-nothing:absent is not on this Docker engine" in proc.stderr
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_interrupt_removes_the_container(signum: int, agent_images: AgentImages, docker_client: Any,
-                                         tmp_path: Path) -> None:
+                                         run_network: str, tmp_path: Path) -> None:
     image = agent_images.get("cpp")
     (tmp_path / "jenkinsbridge.yaml").write_text(
         "version: 1\njobs:\n  - name: sleeper\n    language: cpp\n"
@@ -145,7 +148,7 @@ def test_interrupt_removes_the_container(signum: int, agent_images: AgentImages,
     token = uuid.uuid4().hex[:10]
     cmd = [sys.executable, "-m", "jenkinsbridge.cli.main", "run", str(tmp_path / "jenkinsbridge.yaml"),
            "--label", AREA_LABEL, "--label", f"io.jenkinsbridge.test-run={token}",
-           "--name-prefix", NAME_PREFIX, "--image-override", image]
+           "--name-prefix", NAME_PREFIX, "--network", run_network, "--image-override", image]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
                             env=os.environ.copy())
     try:

@@ -27,12 +27,12 @@ def _jenkinsfile_globs(tree: Path) -> list[str]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_sample_passes_then_fails_naming_the_stage(lang: str, agent_images: AgentImages,
-                                                   tmp_path: Path) -> None:
+                                                   run_network: str, tmp_path: Path) -> None:
     image = agent_images.get(lang)
     tree = copy_sample(lang, tmp_path)
     spec = tree / "jenkinsbridge.yaml"
 
-    proc = run_cli(spec, image=image)
+    proc = run_cli(spec, image=image, network=run_network)
     assert proc.returncode == 0, proc.stderr[-4000:]
     report = payload(proc)
     job = load_specs([spec]).jobs[0]
@@ -61,7 +61,9 @@ def test_sample_passes_then_fails_naming_the_stage(lang: str, agent_images: Agen
 
     # the same tree with its test broken: the run fails and names the stage
     break_test(tree, lang)
-    failed = run_cli(spec, "--stage", "test", image=image)
+    # only what must run again: the test stage (and, for C++, the build that compiles the test)
+    again = ["--stage", "build", "--stage", "test"] if lang == "cpp" else ["--stage", "test"]
+    failed = run_cli(spec, *again, image=image, network=run_network)
     assert failed.returncode == 1, failed.stderr[-4000:]
     assert "jenkinsbridge: error: stage 'test' failed with exit status" in failed.stderr, failed.stderr[-3000:]
     assert payload(failed)["type"] == "StageFailedError"
