@@ -192,6 +192,8 @@ def _run_wave(box: RunContainer, wave: tuple[Stage, ...], env: Mapping[str, str]
             for f in done:
                 f.result()
             if pending and time.monotonic() > deadline:
+                for f in pending:
+                    by_name[futures[f].name].result = ABORTED
                 box.remove()  # ends the running execs
                 return False
         return True
@@ -208,7 +210,8 @@ def _run_stage(box: RunContainer, stage: Stage, env: Mapping[str, str], result: 
                       lambda line, _err: on_line(stage.name, mask(line)))
     result.duration = time.monotonic() - t0
     result.exit_status = status
-    result.result = SUCCESS if status == 0 else (ABORTED if status < 0 else FAILURE)
+    if result.result != ABORTED:  # the run's deadline may have stopped it
+        result.result = SUCCESS if status == 0 else (ABORTED if status < 0 else FAILURE)
     on_line(stage.name, f"--- stage {stage.name}: {result.result} "
                         f"(exit {status}, {result.duration:.1f}s) ---")
 

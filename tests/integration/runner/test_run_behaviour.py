@@ -172,3 +172,27 @@ def test_interrupt_removes_the_container(signum: int, agent_images: AgentImages,
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and docker_client.containers.list(all=True, filters=flt):
         time.sleep(0.2)
+
+
+def test_job_timeout_aborts_the_stage_and_removes_the_container(
+        agent_images: AgentImages, docker_client: Any, run_network: str, tmp_path: Path) -> None:
+    from jenkinsbridge.runner import make_plan, run_plan
+    from jenkinsbridge.spec import load_spec_text
+
+    image = agent_images.get("cpp")
+    job = load_spec_text(
+        "version: 1\njobs:\n  - name: slow\n    language: cpp\n"
+        "    source: {url: 'https://git.example.com/a/slow.git'}\n"
+        "    stages:\n      - {name: crawl, run: 'sleep 120'}\n"
+        "      - {name: next, run: 'true', needs: [crawl]}\n").jobs[0]
+    plan = make_plan(job, tree=tmp_path, image_overrides={"*": image})
+    lines: list[tuple[str, str]] = []
+    key, value = AREA_LABEL.split("=")
+    t0 = time.monotonic()
+    report = run_plan(docker_client, plan, on_line=lambda s, line: lines.append((s, line)),
+                      name_prefix=NAME_PREFIX, labels={key: value}, timeout=3, network=run_network)
+    assert time.monotonic() - t0 < 30
+    assert report.timed_out and not report.ok
+    assert [(r.name, r.result) for r in report.results] == [("crawl", "ABORTED"), ("next", "SKIPPED")]
+    assert any("timed out after 3s" in line for _, line in lines)
+    assert docker_client.containers.list(all=True, filters={"name": report.container}) == []
