@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -9,14 +8,22 @@ import pytest
 
 from tests.support.runner import AgentImages, leftovers, remove_leftovers
 
+_BUILD_SECONDS = pytest.StashKey[dict[str, float]]()
+
 
 @pytest.fixture(scope="session")
-def agent_images(base_image: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AgentImages]:
+def agent_images(base_image: str, tmp_path_factory: pytest.TempPathFactory,
+                 pytestconfig: pytest.Config) -> AgentImages:
     images = AgentImages(base_image, tmp_path_factory.mktemp("agent-builds"))
-    yield images
-    if images.seconds:
-        took = ", ".join(f"{k} {v:.0f}s" for k, v in images.seconds.items())
-        sys.stderr.write(f"\nagent image builds: {took}\n")
+    pytestconfig.stash[_BUILD_SECONDS] = images.seconds  # filled as images get built
+    return images
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    seconds = config.stash.get(_BUILD_SECONDS, {})
+    if seconds:
+        took = ", ".join(f"{k} {v:.0f}s" for k, v in seconds.items())
+        terminalreporter.write_line(f"agent image builds (base + language, Docker layer cache): {took}")
 
 
 @pytest.fixture(scope="session")
