@@ -196,3 +196,20 @@ def test_job_timeout_aborts_the_stage_and_removes_the_container(
     assert [(r.name, r.result) for r in report.results] == [("crawl", "ABORTED"), ("next", "SKIPPED")]
     assert any("timed out after 3s" in line for _, line in lines)
     assert docker_client.containers.list(all=True, filters={"name": report.container}) == []
+
+
+def test_failing_tests_in_a_passing_stage_make_it_unstable(
+        agent_images: AgentImages, run_network: str, tmp_path: Path) -> None:
+    image = agent_images.get("cpp")
+    report = ('<testsuite name="s"><testcase name="ok"/>'
+              '<testcase name="bad"><failure message="no"/></testcase></testsuite>')
+    (tmp_path / "jenkinsbridge.yaml").write_text(
+        "version: 1\njobs:\n  - name: flaky\n    language: cpp\n"
+        "    source: {url: 'https://git.example.com/a/flaky.git'}\n"
+        "    stages:\n      - name: test\n        junit: 'out/*.xml'\n        run: |\n"
+        f"          mkdir -p out\n          echo '{report}' > out/TEST-s.xml\n")
+    proc = run_cli(tmp_path / "jenkinsbridge.yaml", image=image, network=run_network)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "stage 'test' is unstable: 1 failing test(s) in its JUnit reports" in proc.stderr
+    assert payload(proc)["type"] == "StageUnstableError"
+    assert any(line.split()[:2] == ["test", "UNSTABLE"] for line in proc.stderr.splitlines())
