@@ -39,6 +39,7 @@ __all__ = [
     "RenderError",
     "SpecError",
     "StageFailedError",
+    "StageUnstableError",
     "UsageError",
     "from_docker_error",
     "from_http_error",
@@ -233,6 +234,16 @@ class StageFailedError(JenkinsbridgeError):
         self.stage = stage
         self.exit_status = exit_status
         self.stderr = stderr
+
+
+class StageUnstableError(StageFailedError):
+    """A stage's commands passed but its JUnit reports count ``failing`` tests."""
+
+    def __init__(self, stage: str, failing: int) -> None:
+        super().__init__(stage, 0)
+        self.message = f"stage {stage!r} is unstable: {failing} failing test(s) in its JUnit reports"
+        self.args = (self.message,)
+        self.failing = failing
 
 
 # --- translation of outside errors --------------------------------------------------------

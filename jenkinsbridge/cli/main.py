@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "sync": "jenkinsbridge.cli.cmd_sync",
     "credentials": "jenkinsbridge.cli.cmd_credentials",
     "backup": "jenkinsbridge.cli.cmd_backup",
+    "run": "jenkinsbridge.cli.cmd_run",
 }
 
 

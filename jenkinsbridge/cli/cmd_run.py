@@ -1,0 +1,114 @@
+"""`jenkinsbridge run SPEC`: the job's stages, locally, in a fresh agent container."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+from typing import Any, TextIO
+
+from jenkinsbridge.cli.result import Result
+from jenkinsbridge.errors import (
+    DockerOperationError,
+    StageFailedError,
+    StageUnstableError,
+    UsageError,
+    from_docker_error,
+)
+from jenkinsbridge.runner import make_plan, parse_image_overrides, read_env_file, run_plan, summary_table
+from jenkinsbridge.runner.execute import UNSTABLE, RunReport
+from jenkinsbridge.spec import load_specs
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "run", parents=[common], help="run a job's stages locally in its agent image",
+        description="Run the job's stages as its Jenkinsfile would: same commands, same order, "
+                    "independent stages in parallel, in a fresh container of the language's agent "
+                    "image with the working tree mounted. The container is removed afterwards.",
+        epilog="Exit codes: 0 every stage passed, 1 a stage failed (named), 2 bad input.",
+    )
+    p.add_argument("spec", metavar="SPEC")
+    p.add_argument("--job", metavar="NAME", help="the job (name or folder/name); needed when the spec has several")
+    p.add_argument("--stage", action="append", default=[], metavar="S",
+                   help="run only this stage (repeatable); what it needs is taken as done")
+    p.add_argument("--image-override", action="append", default=[], metavar="LANG=IMAGE|IMAGE",
+                   help="agent image to use instead of jenkinsbridge/agent-<lang>:latest or agent.image")
+    p.add_argument("--copy", action="store_true",
+                   help="copy the working tree into the container instead of mounting it")
+    p.add_argument("--env-file", type=Path, metavar="F",
+                   help="credentials and variables, NAME=value or NAME (taken from the environment); "
+                        "held in memory only, masked in the logs")
+    p.add_argument("--tree", type=Path, metavar="DIR",
+                   help="the working tree (default: the directory of SPEC)")
+    p.add_argument("--label", action="append", default=[], metavar="KEY=VALUE",
+                   help="extra label on the container (repeatable), e.g. for a sweeper")
+    p.add_argument("--network", metavar="NAME",
+                   help="Docker network for the container (e.g. one where a test database runs); "
+                        "the default bridge otherwise")
+    p.add_argument("--name-prefix", default="jb-run-", metavar="PREFIX",
+                   help="container name prefix (default jb-run-)")
+    p.set_defaults(handler=run)
+
+
+def _printer(out: TextIO) -> Any:
+    lock = threading.Lock()
+
+    def on_line(stage: str, line: str) -> None:
+        with lock:
+            out.write(f"[{stage}] {line}\n")
+            out.flush()
+
+    return on_line
+
+
+def run(args: argparse.Namespace) -> Result:
+    import docker
+
+    spec = load_specs([args.spec])
+    job = spec.select(args.job)
+    overrides = parse_image_overrides(args.image_override)
+    secrets = read_env_file(args.env_file) if args.env_file else {}
+    tree = args.tree if args.tree is not None else Path(args.spec).resolve().parent
+    labels = _labels(args.label)
+    plan = make_plan(job, tree=tree, stages=args.stage, image_overrides=overrides, secrets=secrets)
+    try:
+        client = docker.from_env(timeout=600)
+        client.ping()
+    except docker.errors.DockerException as e:
+        raise from_docker_error(e, action="connect to Docker") from e
+    out = sys.stderr if getattr(args, "json", False) else sys.stdout
+    try:
+        report = run_plan(client, plan, on_line=_printer(out), copy=args.copy,
+                          name_prefix=args.name_prefix, labels=labels, network=args.network)
+    finally:
+        client.close()
+    table = summary_table(report)
+    if not report.ok:
+        out.write(table + "\n")
+        out.flush()
+        _raise_for(report)
+    return Result(text=table, data=report.as_dict())
+
+
+def _labels(values: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values:
+        key, sep, val = value.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--label {value!r}: write KEY=VALUE, e.g. team=shop")
+        out[key.strip()] = val
+    return out
+
+
+def _raise_for(report: RunReport) -> None:
+    bad = report.first_problem
+    if bad is None:  # nothing ran
+        raise DockerOperationError(f"job {report.job}: no stage ran")
+    if bad.result == UNSTABLE and bad.junit is not None:
+        raise StageUnstableError(bad.name, bad.junit.failures + bad.junit.errors)
+    status = bad.exit_status if bad.exit_status is not None else -1
+    if report.timed_out:
+        raise StageFailedError(bad.name, status, stderr="timed out")
+    raise StageFailedError(bad.name, status)

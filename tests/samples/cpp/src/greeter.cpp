@@ -1,0 +1,3 @@
+#include "greeter.hpp"
+
+std::string greet(const std::string& name) { return "Hello, " + name + "!"; }

@@ -1,0 +1,10 @@
+package com.example;
+
+public final class Greeter {
+    private Greeter() {
+    }
+
+    public static String greet(String name) {
+        return "Hello, " + name + "!";
+    }
+}

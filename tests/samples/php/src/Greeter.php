@@ -1,0 +1,13 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Example\Greeter;
+
+final class Greeter
+{
+    public static function greet(string $name): string
+    {
+        return "Hello, {$name}!";
+    }
+}

@@ -1,0 +1,5 @@
+from greeter import greet
+
+
+def test_greets_by_name() -> None:
+    assert greet("Ada") == "Hello, Ada!"

@@ -1,0 +1,125 @@
+"""Helpers for the `jenkinsbridge run` tests: the samples, the agent images built once
+per session from the local base image, the CLI in a subprocess, and the leftover check."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "tests" / "samples"
+AGENTS = ROOT / "jenkins-docker" / "agents"
+LANGS = ("java-maven", "java-gradle", "node", "php", "python", "go", "cpp")
+AREA_LABEL = "io.jenkinsbridge.test=runner"
+IMAGE_PREFIX = "jbt-runner"
+NAME_PREFIX = "jbt-runner-"
+
+# the file holding each sample's one test, and the expected text that breaks it when changed
+TEST_FILES = {
+    "java-maven": "src/test/java/com/example/GreeterTest.java",
+    "java-gradle": "src/test/java/com/example/GreeterTest.java",
+    "node": "test/greet.test.js",
+    "php": "tests/GreeterTest.php",
+    "python": "tests/test_greeter.py",
+    "go": "greeter_test.go",
+    "cpp": "tests/greeter_test.cpp",
+}
+EXPECTED = "Hello, Ada!"
+
+
+def extra_ca_certs() -> str:
+    """The CA files this machine trusts beyond Debian's (a TLS-inspecting egress proxy):
+    images must trust them too to reach the package registries from a container."""
+    found = sorted(Path("/usr/local/share/ca-certificates").glob("**/*.crt"))
+    return " ".join(str(p) for p in found)
+
+
+@dataclass
+class AgentImages:
+    """Builds the shared base once and each language image once per session."""
+
+    base_image: str
+    log_dir: Path
+    built: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def get(self, lang: str) -> str:
+        if lang not in self.built:
+            log = self.log_dir / f"build-{lang}.log"
+            env = {**os.environ, "BASE_IMAGE": self.base_image, "PREFIX": IMAGE_PREFIX,
+                   "TAG": "latest", "EXTRA_CA_CERTS": extra_ca_certs()}
+            t0 = time.monotonic()
+            with log.open("wb") as fh:
+                done = subprocess.run([str(AGENTS / "build"), lang], env=env, stdout=fh,
+                                      stderr=subprocess.STDOUT, timeout=1800, check=False)
+            self.seconds[lang] = time.monotonic() - t0
+            if done.returncode != 0:
+                tail = log.read_text(errors="replace")[-4000:]
+                raise AssertionError(f"building the {lang} agent image failed:\n{tail}")
+            self.built[lang] = f"{IMAGE_PREFIX}/agent-{lang}:latest"
+        return self.built[lang]
+
+
+def copy_sample(lang: str, dest: Path) -> Path:
+    tree = dest / lang
+    shutil.copytree(SAMPLES / lang, tree)
+    return tree
+
+
+def break_test(tree: Path, lang: str) -> None:
+    path = tree / TEST_FILES[lang]
+    text = path.read_text()
+    assert EXPECTED in text, f"{path} no longer holds {EXPECTED!r}"
+    path.write_text(text.replace(EXPECTED, "Hello, Bob!"))
+
+
+def run_cli(spec: Path, *args: str, network: str, image: str | None = None,
+            env: dict[str, str] | None = None, timeout: float = 1200) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "jenkinsbridge.cli.main", "--json", "run", str(spec),
+           "--label", AREA_LABEL, "--name-prefix", NAME_PREFIX, "--network", network, *args]
+    if image:
+        cmd += ["--image-override", image]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False,
+                          env={**os.environ, **(env or {})}, cwd=ROOT)
+
+
+def payload(proc: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads(proc.stdout)
+    except json.JSONDecodeError as e:
+        raise AssertionError(f"stdout is not JSON ({e}):\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}") from e
+    return data
+
+
+def stage_marks(log: str) -> list[tuple[str, str]]:
+    """('start'|'end', stage) in the order the run printed them."""
+    marks = []
+    for m in re.finditer(r"^\[[^\]]+\] --- stage ([^\s:]+)(: \w+)?", log, re.M):
+        marks.append(("end" if m.group(2) else "start", m.group(1)))
+    return marks
+
+
+def leftovers(client: Any) -> list[str]:
+    flt = {"label": AREA_LABEL}
+    found = [f"container {c.name}" for c in client.containers.list(all=True, filters=flt)]
+    found += [f"network {n.name}" for n in client.networks.list(filters=flt)]
+    found += [f"volume {v.name}" for v in client.volumes.list(filters=flt)]
+    return found
+
+
+def remove_leftovers(client: Any) -> None:
+    flt = {"label": AREA_LABEL}
+    for c in client.containers.list(all=True, filters=flt):
+        c.remove(force=True, v=True)
+    for n in client.networks.list(filters=flt):
+        n.remove()
+    for v in client.volumes.list(filters=flt):
+        v.remove(force=True)
