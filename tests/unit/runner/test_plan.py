@@ -13,7 +13,9 @@ from jenkinsbridge.spec import LANGUAGES, load_spec_text
 from jenkinsbridge.spec.graph import stage_waves
 from tests.support.runner import SAMPLES
 
-SH_STEP = re.compile(r"sh label: '((?:[^'\\]|\\.)*)', script: '((?:[^'\\]|\\.)*)'")
+# sh label: '...', script: '...' -- or a multi-line script as a '''\ block
+SH_STEP = re.compile(r"sh label: '((?:[^'\\]|\\.)*)', script: "
+                     r"(?:'''\\\n((?:[^'\\]|\\.|'(?!''))*)'''|'((?:[^'\\]|\\.)*)')")
 
 
 def _job(lang: str = "python", extra: str = "") -> object:
@@ -42,7 +44,8 @@ def test_same_commands_in_the_same_order_as_the_rendered_jenkinsfile(lang: str) 
     spec = load_spec_text((SAMPLES / lang / "jenkinsbridge.yaml").read_text(), "sample.yaml")
     job = spec.jobs[0]
     plan = make_plan(job, tree=SAMPLES / lang)
-    steps = [(_unescape(a), _unescape(b)) for a, b in SH_STEP.findall(render_job(job).jenkinsfile)]
+    steps = [(_unescape(a), _unescape(block or line))
+             for a, block, line in SH_STEP.findall(render_job(job).jenkinsfile)]
     assert [(s.name, s.run) for s in plan.stages] == steps
 
 
