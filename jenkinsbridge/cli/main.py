@@ -19,7 +19,9 @@ __all__ = ["build_parser", "main"]
 
 log = logging.getLogger("jenkinsbridge")
 
-# command name -> module with `register(subparsers, common)` and `run(args) -> Result`
+# command name -> module with `register(subparsers, common)` and `run(args) -> Result`;
+# a module is imported only when one of its commands runs (or to list a command that
+# SUMMARY below lacks)
 COMMANDS: dict[str, str] = {
     "validate": "jenkinsbridge.cli.cmd_validate",
     "render": "jenkinsbridge.cli.cmd_render",
@@ -33,8 +35,32 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def _modules() -> dict[str, ModuleType]:
-    return {name: importlib.import_module(path) for name, path in COMMANDS.items()}
+# what `jenkinsbridge --help` lists without importing the modules:
+# command as typed -> (its entry in COMMANDS, one-line help)
+SUMMARY: dict[str, tuple[str, str]] = {
+    "validate": ("validate", "check spec files"),
+    "render": ("render", "render Jenkinsfiles and config.xml files"),
+    "schema": ("schema", "print the spec's JSON Schema"),
+    "casc": ("casc", "render Jenkins configuration as code (JCasC) for a spec"),
+    "wizard": ("wizard", "create jenkinsbridge.yaml by answering questions"),
+    "image": ("image", "build and push a job's image"),
+    "sync": ("sync", "create or update folders, jobs and views on Jenkins"),
+    "credentials": ("credentials", "manage Jenkins credentials"),
+    "backup": ("backup", "save every job's and folder's config.xml"),
+    "restore": ("backup", "put a backup back on Jenkins"),
+}
+
+
+def _module(entry: str) -> ModuleType:
+    return importlib.import_module(COMMANDS[entry])
+
+
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The COMMANDS entry of the command on the line: its first word that is no option."""
+    word = next((a for a in argv if not a.startswith("-")), None)
+    if word in SUMMARY:
+        return SUMMARY[word][0]
+    return word if word in COMMANDS else None
 
 
 def _common() -> argparse.ArgumentParser:
@@ -46,7 +72,9 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv``, only the module of the command in it is imported and
+    every other command is listed by its SUMMARY line."""
     parser = argparse.ArgumentParser(
         prog="jenkinsbridge",
         description="Delivery pipelines on Jenkins and Docker from a small spec.",
@@ -61,8 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     common = _common()
-    for mod in _modules().values():
-        mod.register(sub, common)
+    chosen = _chosen(argv) if argv is not None else None
+    summarised = {entry for entry, _ in SUMMARY.values()}
+    for entry in COMMANDS:
+        if argv is None or entry == chosen or entry not in summarised:
+            _module(entry).register(sub, common)
+        else:
+            for name, (of, text) in SUMMARY.items():
+                if of == entry:
+                    sub.add_parser(name, help=text, add_help=False)
     return parser
 
 
@@ -90,7 +125,9 @@ class _Logging:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse: 0 for --help/--version, 2 for usage errors
