@@ -206,21 +206,22 @@ def write_rendered(result: RenderResult, out: Path) -> list[Path]:
     creates cannot have readers yet: they are created exclusively and written in place."""
     written: list[Path] = []
     files = result.files()
-    dirs = _Dirs(str(out))
+    root = str(out)
+    dirs = _Dirs(root)
     for rel, text in files.items():
-        parent, _, _ = rel.rpartition("/")
-        target = out / rel
+        target = f"{root}/{rel}"  # plain strings: ten thousands of paths
         data = text.encode("utf-8")
-        if dirs.ensure(parent):
+        if dirs.ensure(rel.rpartition("/")[0]):
             _write_new(target, data)
         else:
             try:
-                if target.read_bytes() == data:
-                    continue
+                with open(target, "rb") as fh:
+                    if fh.read() == data:
+                        continue
             except FileNotFoundError:
                 pass
-            _atomic_write(target, data)
-        written.append(target)
+            _atomic_write(Path(target), data)
+        written.append(Path(target))
     log.debug("wrote %d of %d files under %s", len(written), len(files), out)
     return written
 
@@ -274,7 +275,7 @@ def _write_all(fd: int, data: bytes) -> None:
         os.close(fd)
 
 
-def _write_new(target: Path, data: bytes) -> None:
+def _write_new(target: str, data: bytes) -> None:
     _write_all(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _MODE), data)
 
 

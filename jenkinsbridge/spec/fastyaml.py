@@ -62,7 +62,7 @@ def load_plain(text: str) -> tuple[bool, Any]:
     loader = _Loader(text)
     try:
         return True, loader.get_single_data()
-    except (yaml.YAMLError, _Unusual, RecursionError):
+    except Exception:  # whatever it is, the positional loader reports it
         return False, None
     finally:
         loader.dispose()
