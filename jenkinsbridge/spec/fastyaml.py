@@ -44,10 +44,25 @@ class _Loader(_Base):  # type: ignore[misc]
         return mapping
 
 
+def _odd_collection(loader: Any, node: yaml.Node) -> Any:
+    """!!set, !!omap, !!pairs: the positional loader reads them as plain collections."""
+    raise _Unusual
+
+
+for _tag in ("set", "omap", "pairs"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _odd_collection)
+
+# Every value follows an indicator: a mapping value its `:` (or `?`), a sequence item its
+# `-`, a flow entry its `[`, `{` or `,`.
+_INDICATORS = ":?-[{,"
+
+
 def _plain_enough(text: str) -> bool:
     """True when the text cannot hold aliases, merge keys, more than MAX_VALUES values
-    (every value takes at least one character) or nesting deeper than MAX_DEPTH."""
-    if "&" in text or "<<" in text or len(text) > MAX_VALUES:
+    or nesting deeper than MAX_DEPTH."""
+    if "&" in text or "<<" in text:
+        return False
+    if 1 + sum(text.count(c) for c in _INDICATORS) > MAX_VALUES:
         return False
     if _DEEP_PREFIX.search(text):
         return False

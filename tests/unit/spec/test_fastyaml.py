@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jenkinsbridge.spec.fastyaml import load_plain
-from jenkinsbridge.spec.yamlpos import MAX_DEPTH, YamlProblem, load_yaml
+from jenkinsbridge.spec.yamlpos import MAX_DEPTH, MAX_VALUES, YamlProblem, load_yaml
 
 ROOT = Path(__file__).resolve().parents[3]
 CORPUS = sorted([*(ROOT / "examples").glob("*.yaml"), *(ROOT / "tests" / "fixtures" / "invalid").glob("*.yaml")])
@@ -44,6 +44,11 @@ def test_examples_take_the_plain_path() -> None:
     "---\na: 1\n---\nb: 2\n",                # two documents
     "[" * (MAX_DEPTH // 2 + 1) + "]" * (MAX_DEPTH // 2 + 1) + "\n",
     "".join(" " * i + f"k{i}:\n" for i in range(0, 40)) + " " * 40 + "v: 1\n",
+    "s: !!set {a, b}\n",                     # read as a mapping by the positional loader
+    "o: !!omap [{a: 1}]\n",
+    "p: !!pairs [{a: 1}]\n",
+    "m: !custom {a: 1}\n",
+    "- a\n" * (MAX_VALUES + 1),              # more values than a spec may hold
 ])
 def test_declines(text: str) -> None:
     assert load_plain(text) == (False, None)
