@@ -51,6 +51,9 @@ class _Places:
             self._positions = load_yaml(self._text, self._file).positions
         return self._positions
 
+    def locate(self, path: PathT, *, key: bool = False) -> Pos:
+        return self.get().locate(path, key=key)
+
 
 @dataclass(frozen=True)
 class _Named:
@@ -220,7 +223,7 @@ def _load_text(text: str, file: str) -> _FileResult:
     if data is None:
         return _failed(start, "the spec is empty; it starts with 'version: 1' and a list of jobs")
     if not isinstance(data, dict):
-        return _failed(places.get().locate(()), f"the spec is {kind(data)}; expected a mapping with "
+        return _failed(places.locate(()), f"the spec is {kind(data)}; expected a mapping with "
                        "version, defaults and jobs")
     problems = _top_problems(data, places, start)
     defaults = data.get("defaults")
@@ -255,25 +258,24 @@ def _load_text(text: str, file: str) -> _FileResult:
 
 def _top_problems(data: dict[Any, Any], places: _Places, start: Pos) -> list[Problem]:
     problems: list[Problem] = []
-    positions = _Deferred(places)
     for key in data:
         if key not in TOP_KEYS:
-            problems.append(_problem(positions.locate((key,), key=True), format_path((str(key),)),
+            problems.append(_problem(places.locate((key,), key=True), format_path((str(key),)),
                                      unknown_key(key, TOP_KEYS)))
     misspelt = {suggestion(key, TOP_KEYS) for key in data if key not in TOP_KEYS}
     if "version" not in data:
         if "version" not in misspelt:
             problems.append(_problem(start, "version", "required field is missing; add 'version: 1'"))
     elif data["version"] != 1 or isinstance(data["version"], bool):
-        problems.append(_problem(positions.locate(("version",)), "version",
+        problems.append(_problem(places.locate(("version",)), "version",
                                  f"unsupported version {data['version']!r}; this jenkinsbridge "
                                  "reads version 1"))
     defaults = data.get("defaults")
     if defaults is not None and not isinstance(defaults, dict):  # an empty `defaults:` is fine
-        problems.append(_problem(positions.locate(("defaults",)), "defaults",
+        problems.append(_problem(places.locate(("defaults",)), "defaults",
                                  f"expected a mapping of job fields, got {kind(defaults)}"))
     elif isinstance(defaults, dict) and "name" in defaults:
-        problems.append(_problem(positions.locate(("defaults", "name"), key=True), "defaults.name",
+        problems.append(_problem(places.locate(("defaults", "name"), key=True), "defaults.name",
                                  "a job's name cannot be inherited; set it on each job"))
     if "jobs" not in data:
         if "jobs" not in misspelt:
@@ -282,19 +284,9 @@ def _top_problems(data: dict[Any, Any], places: _Places, start: Pos) -> list[Pro
     elif not isinstance(data["jobs"], list) or not data["jobs"]:
         raw_jobs = data["jobs"]
         what = "an empty list" if raw_jobs == [] else kind(raw_jobs)
-        problems.append(_problem(positions.locate(("jobs",)), "jobs",
+        problems.append(_problem(places.locate(("jobs",)), "jobs",
                                  f"expected a list of at least one job, got {what}"))
     return problems
-
-
-class _Deferred:
-    """`locate` of a file's positions, reading them only when called."""
-
-    def __init__(self, places: _Places) -> None:
-        self.places = places
-
-    def locate(self, path: PathT, *, key: bool = False) -> Pos:
-        return self.places.get().locate(path, key=key)
 
 
 def _named(merged: dict[str, Any], where: _Where) -> _Named | None:
