@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import json
 import logging
@@ -124,6 +125,19 @@ class _Logging:
         self.logger.setLevel(self.saved_level)
 
 
+class _FewerCollections:
+    """A command builds many long-lived objects (a model and a context per job); with the
+    default thresholds the cyclic collector walks them over and over, half the time of
+    rendering 10,000 jobs. Collect less often for the length of one command."""
+
+    def __enter__(self) -> None:
+        self.saved = gc.get_threshold()
+        gc.set_threshold(50_000, 20, 100)
+
+    def __exit__(self, *exc: object) -> None:
+        gc.set_threshold(*self.saved)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
@@ -133,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as e:  # argparse: 0 for --help/--version, 2 for usage errors
         return int(e.code or 0)
     verbosity = args.verbose or (1 if os.environ.get("JB_DEBUG", "") not in ("", "0") else 0)
-    with _Logging(verbosity):
+    with _Logging(verbosity), _FewerCollections():
         return _run(args)
 
 
