@@ -203,30 +203,62 @@ def render_spec(spec: Spec) -> RenderResult:
 def write_rendered(result: RenderResult, out: Path) -> list[Path]:
     """Write every file under ``out``: unchanged files untouched, changed ones replaced
     atomically (readers see the old or the new file). Files in directories this call
-    creates cannot have readers yet and are written in place."""
+    creates cannot have readers yet: they are created exclusively and written in place."""
     written: list[Path] = []
     files = result.files()
-    created: set[Path] = set()
+    root = str(out)
+    dirs = _Dirs(root)
     for rel, text in files.items():
-        target = out / rel
+        target = f"{root}/{rel}"  # plain strings: ten thousands of paths
         data = text.encode("utf-8")
-        parent = target.parent
-        if parent in created:
-            _write_new(target, data)
-        elif not parent.is_dir():
-            parent.mkdir(parents=True, exist_ok=True)
-            created.add(parent)
+        if dirs.ensure(rel.rpartition("/")[0]):
             _write_new(target, data)
         else:
             try:
-                if target.read_bytes() == data:
-                    continue
+                with open(target, "rb") as fh:
+                    if fh.read() == data:
+                        continue
             except FileNotFoundError:
                 pass
-            _atomic_write(target, data)
-        written.append(target)
+            _atomic_write(Path(target), data)
+        written.append(Path(target))
     log.debug("wrote %d of %d files under %s", len(written), len(files), out)
     return written
+
+
+class _Dirs:
+    """The directories under ``out``, each made at most once: one mkdir for a new one
+    (its parents are made first), no further calls for one already seen."""
+
+    def __init__(self, out: str) -> None:
+        self.out = out
+        self.new: dict[str, bool] = {}  # relative path -> made by this call
+
+    def ensure(self, rel: str) -> bool:
+        """Make ``rel`` (relative, '/'-separated) if needed; True when this call made it."""
+        known = self.new.get(rel)
+        if known is not None:
+            return known
+        if rel:
+            parent = rel.rpartition("/")[0]
+            made_parent = self.ensure(parent)
+            path = f"{self.out}/{rel}"
+        else:
+            made_parent, path = False, self.out
+        try:
+            os.mkdir(path)
+            made = True
+        except FileExistsError:
+            if made_parent or not os.path.isdir(path):
+                raise
+            made = False
+        except FileNotFoundError:  # `out` itself under a missing parent
+            if rel:
+                raise
+            os.makedirs(path)
+            made = True
+        self.new[rel] = made
+        return made
 
 
 _MODE = 0o644
@@ -243,7 +275,7 @@ def _write_all(fd: int, data: bytes) -> None:
         os.close(fd)
 
 
-def _write_new(target: Path, data: bytes) -> None:
+def _write_new(target: str, data: bytes) -> None:
     _write_all(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _MODE), data)
 
 

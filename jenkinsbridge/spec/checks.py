@@ -420,6 +420,8 @@ def check_docker_endpoint(value: str) -> None:
 
 def check_control_chars(value: str, *, multiline: bool = False) -> None:
     """Refuse control characters (XML 1.0 cannot carry them); newlines where allowed."""
+    if value.isprintable():  # no control character, surrogate or noncharacter: the usual case
+        return
     for ch in value:
         o = ord(ch)
         if (o < 32 and not (multiline and ch in "\n\t")) or o == 0x7F or 0xFFFE <= o <= 0xFFFF:

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from jenkinsbridge.errors import Problem, SpecError
+from jenkinsbridge.spec.fastyaml import load_plain
 from jenkinsbridge.spec.messages import PathT, convert, format_path, kind, suggestion, unknown_key
 from jenkinsbridge.spec.models import Job
 from jenkinsbridge.spec.semantic import job_problems
@@ -33,17 +34,48 @@ TOP_KEYS = ("version", "defaults", "jobs")
 def name_key(path: str) -> str:
     """How Jenkins compares item names: ignoring case (its item maps use
     String.CASE_INSENSITIVE_ORDER, one character at a time)."""
+    if path.isascii():  # the same, much faster
+        return path.lower()
     return "".join(c.upper().lower() if len(c.upper()) == 1 else c.lower() for c in path)
+
+
+class _Places:
+    """Where the keys and values of one file stand: read with the file when it had to be
+    read with positions, else only once a problem has to be located."""
+
+    def __init__(self, text: str, file: str, positions: Positions | None = None) -> None:
+        self._text, self._file, self._positions = text, file, positions
+
+    def get(self) -> Positions:
+        if self._positions is None:
+            self._positions = load_yaml(self._text, self._file).positions
+        return self._positions
+
+    def locate(self, path: PathT, *, key: bool = False) -> Pos:
+        return self.get().locate(path, key=key)
 
 
 @dataclass(frozen=True)
 class _Named:
-    """Where a job's name stands, for duplicate checks across jobs and files."""
+    """A job's full name, for duplicate checks across jobs and files."""
 
     full_name: str
     folder: str | None
-    pos: Pos
-    path: str
+    where: _Where
+
+    @property
+    def problem(self) -> Problem:
+        """Where the name stands (a problem with no message)."""
+        return self.where.problem(("name",), "")
+
+    @property
+    def pos(self) -> Pos:
+        p = self.problem
+        return Pos(p.file, p.line, p.column)
+
+    @property
+    def path(self) -> str:
+        return self.problem.path
 
 
 @dataclass(frozen=True)
@@ -179,17 +211,21 @@ def _load_text(text: str, file: str) -> _FileResult:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         return _failed(Pos(file, line, 1), "contains a NUL byte; a spec is a UTF-8 text file")
-    try:
-        loaded = load_yaml(text, file)
-    except YamlProblem as e:
-        return _failed(e.pos, e.message)
-    data, positions = loaded.data, loaded.positions
+    plain, data = load_plain(text)  # a valid spec needs no positions: read it fast
+    if plain:
+        places = _Places(text, file)
+    else:
+        try:
+            loaded = load_yaml(text, file)
+        except YamlProblem as e:
+            return _failed(e.pos, e.message)
+        data, places = loaded.data, _Places(text, file, loaded.positions)
     if data is None:
         return _failed(start, "the spec is empty; it starts with 'version: 1' and a list of jobs")
     if not isinstance(data, dict):
-        return _failed(positions.locate(()), f"the spec is {kind(data)}; expected a mapping with "
+        return _failed(places.locate(()), f"the spec is {kind(data)}; expected a mapping with "
                        "version, defaults and jobs")
-    problems = _top_problems(data, positions, start)
+    problems = _top_problems(data, places, start)
     defaults = data.get("defaults")
     if not isinstance(defaults, dict):
         defaults = {}
@@ -199,7 +235,7 @@ def _load_text(text: str, file: str) -> _FileResult:
         return _FileResult([], [], problems)
     result = _FileResult([], [], problems)
     for i, raw in enumerate(raw_jobs):
-        where = _Where(positions, i)
+        where = _Where(places, i)
         if not isinstance(raw, dict):
             problems.append(where.problem((), f"expected a job mapping (name, language, source, ...), "
                                           f"got {kind(raw)}"))
@@ -220,26 +256,26 @@ def _load_text(text: str, file: str) -> _FileResult:
     return result
 
 
-def _top_problems(data: dict[Any, Any], positions: Positions, start: Pos) -> list[Problem]:
+def _top_problems(data: dict[Any, Any], places: _Places, start: Pos) -> list[Problem]:
     problems: list[Problem] = []
     for key in data:
         if key not in TOP_KEYS:
-            problems.append(_problem(positions.locate((key,), key=True), format_path((str(key),)),
+            problems.append(_problem(places.locate((key,), key=True), format_path((str(key),)),
                                      unknown_key(key, TOP_KEYS)))
     misspelt = {suggestion(key, TOP_KEYS) for key in data if key not in TOP_KEYS}
     if "version" not in data:
         if "version" not in misspelt:
             problems.append(_problem(start, "version", "required field is missing; add 'version: 1'"))
     elif data["version"] != 1 or isinstance(data["version"], bool):
-        problems.append(_problem(positions.locate(("version",)), "version",
+        problems.append(_problem(places.locate(("version",)), "version",
                                  f"unsupported version {data['version']!r}; this jenkinsbridge "
                                  "reads version 1"))
     defaults = data.get("defaults")
     if defaults is not None and not isinstance(defaults, dict):  # an empty `defaults:` is fine
-        problems.append(_problem(positions.locate(("defaults",)), "defaults",
+        problems.append(_problem(places.locate(("defaults",)), "defaults",
                                  f"expected a mapping of job fields, got {kind(defaults)}"))
     elif isinstance(defaults, dict) and "name" in defaults:
-        problems.append(_problem(positions.locate(("defaults", "name"), key=True), "defaults.name",
+        problems.append(_problem(places.locate(("defaults", "name"), key=True), "defaults.name",
                                  "a job's name cannot be inherited; set it on each job"))
     if "jobs" not in data:
         if "jobs" not in misspelt:
@@ -248,7 +284,7 @@ def _top_problems(data: dict[Any, Any], positions: Positions, start: Pos) -> lis
     elif not isinstance(data["jobs"], list) or not data["jobs"]:
         raw_jobs = data["jobs"]
         what = "an empty list" if raw_jobs == [] else kind(raw_jobs)
-        problems.append(_problem(positions.locate(("jobs",)), "jobs",
+        problems.append(_problem(places.locate(("jobs",)), "jobs",
                                  f"expected a list of at least one job, got {what}"))
     return problems
 
@@ -258,20 +294,20 @@ def _named(merged: dict[str, Any], where: _Where) -> _Named | None:
     if not isinstance(name, str) or not (folder is None or isinstance(folder, str)):
         return None
     full = f"{folder}/{name}" if folder else name
-    p = where.problem(("name",), "")
-    return _Named(full, folder, Pos(p.file, p.line, p.column), p.path)
+    return _Named(full, folder, where)
 
 
 class _Where:
     """Locates a path of a merged job: in the job when it is set there, else in defaults."""
 
-    def __init__(self, positions: Positions, index: int) -> None:
-        self.positions = positions
+    def __init__(self, places: _Places, index: int) -> None:
+        self.places = places
         self.index = index
 
     def problem(self, path: PathT, message: str, *, key: bool = False) -> Problem:
         job_prefix: PathT = ("jobs", self.index)
-        pos_map = self.positions.keys if key else self.positions.values
+        positions = self.places.get()
+        pos_map = positions.keys if key else positions.values
         for n in range(len(path), -1, -1):
             sub = path[:n]
             if (*job_prefix, *sub) in pos_map:
@@ -280,8 +316,8 @@ class _Where:
             if n and ("defaults", *sub) in pos_map:
                 return _problem(pos_map[("defaults", *sub)], format_path(("defaults", *path)),
                                 message)
-            pos_map = self.positions.values
-        return _problem(self.positions.locate(job_prefix), format_path((*job_prefix, *path)),
+            pos_map = positions.values
+        return _problem(positions.locate(job_prefix), format_path((*job_prefix, *path)),
                         message)
 
 
