@@ -21,15 +21,16 @@ HOSTILE = ["plain", "it's", 'say "hi"', "${SECRET}", "^${ESCAPED}", "a^^${b}c", 
 
 
 def jcasc_resolve(text: str, env: dict[str, str]) -> str:
-    """JCasC's resolution of a scalar: ${VAR} and ${VAR:-default} from the environment,
-    ^${...} left as a literal ${...}."""
+    """JCasC's resolution of a scalar (commons-text StringSubstitutor, escape char ^):
+    ${VAR} and ${VAR:-default} from the environment; an escaped prefix ^${ becomes a
+    literal ${ as soon as the prefix is seen, whether or not a closing brace follows."""
     def sub(m: re.Match[str]) -> str:
-        if m.group(1):  # escaped: the literal text without the ^
-            return m.group(0)[1:]
+        if m.group(1):  # escaped: the literal prefix without the ^
+            return "${"
         name, _, default = m.group(2).partition(":-")
         return env.get(name, default)
 
-    return re.sub(r"(\^?)\$\{([^}]*)\}", sub, text)
+    return re.sub(r"(\^\$\{)|\$\{([^}]*)\}", sub, text)
 
 
 @pytest.mark.parametrize("value", HOSTILE)
