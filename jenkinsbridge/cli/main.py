@@ -51,6 +51,8 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "credentials": ("credentials", "manage Jenkins credentials"),
     "backup": ("backup", "save every job's and folder's config.xml"),
     "restore": ("backup", "put a backup back on Jenkins"),
+    "agents": ("agents", "ephemeral Docker agents for queued builds"),
+    "run": ("run", "run a job's stages locally in its agent image"),
 }
 
 
