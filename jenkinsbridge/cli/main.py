@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "validate": "jenkinsbridge.cli.cmd_validate",
     "render": "jenkinsbridge.cli.cmd_render",
     "schema": "jenkinsbridge.cli.cmd_schema",
+    "deploy": "jenkinsbridge.cli.cmd_deploy",
 }
 
 
