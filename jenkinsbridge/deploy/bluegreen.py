@@ -52,15 +52,8 @@ def _start(ctx: Context, color: str) -> None:
         ctx.compose.up(color, d.image, d.spec.replicas, ctx.release)
     else:
         ctx.swarm.remove(d.unit(color))
-        _wait_gone(ctx, d.unit(color))
         ctx.swarm.apply(d.unit(color), d.image, ctx.release, order="start-first",
                         parallelism=d.spec.rolling.batch, delay=0)
-
-
-def _wait_gone(ctx: Context, name: str) -> None:
-    deadline = time.monotonic() + ctx.d.drain + 30
-    while ctx.engine.containers({"com.docker.swarm.service.name": name}) and time.monotonic() < deadline:
-        time.sleep(0.3)
 
 
 def retire(ctx: Context, color: str) -> None:
@@ -70,7 +63,6 @@ def retire(ctx: Context, color: str) -> None:
         ctx.compose.remove(ctx.compose.containers(color))
     else:
         ctx.swarm.remove(d.unit(color))
-        _wait_gone(ctx, d.unit(color))
     ctx.state.data["colors"].pop(color, None)
 
 
@@ -86,16 +78,17 @@ def run(ctx: Context) -> None:
     if live is not None and not _running(ctx, live):
         live = None
     new = other(live)
-    _start(ctx, new)
     try:
+        _start(ctx, new)
         unit_healthy(ctx, new, wait=True)
     except DeployError:
         retire(ctx, new)
         raise
     state.data["colors"][new] = {"image": d.image, "release": ctx.release}
     if live is None:
+        began = time.time()
         ctx.record.switch_seconds = round(switch_to(ctx, {new: 100}), 3)
-        ctx.record.steps.append((100, time.time()))
+        ctx.record.steps.append((100, began, time.time()))
     else:
         try:
             _steps(ctx, new, live)
@@ -114,8 +107,9 @@ def run(ctx: Context) -> None:
 def _steps(ctx: Context, new: str, live: str) -> None:
     d = ctx.d
     for step in d.spec.blue_green.steps:
+        began = time.time()
         took = switch_to(ctx, {new: step, live: 100 - step})
-        ctx.record.steps.append((step, time.time()))
+        ctx.record.steps.append((step, began, time.time()))
         log.info("blue-green: %d%% on %s", step, new)
         if step < 100:
             time.sleep(d.spec.blue_green.step_delay)

@@ -147,7 +147,8 @@ class Record:
     downtime_seconds: float | None = None
     color: str | None = None
     previous_image: str | None = None
-    steps: list[tuple[int, float]] = field(default_factory=list)  # (weight %, when it took effect)
+    # (weight % on the new color, when the router change began, when it was in effect)
+    steps: list[tuple[int, float, float]] = field(default_factory=list)
 
     @classmethod
     def start(cls, d: Deployment, action: str, image: str | None = None) -> Record:

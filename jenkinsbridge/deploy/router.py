@@ -113,30 +113,44 @@ class Router:
         raise DeployError(f"the router {d.router_name} did not start answering")
 
     def apply(self, servers: list[Server], *, dynamic: bool = False) -> float:
-        """Write the config and reload gracefully; return seconds until it is in effect."""
+        """Switch the router to ``servers``; return the seconds the switch itself took
+        (from the reload signal until a worker of the new config runs)."""
         c = self.container
         if c is None:
             raise DeployError(f"the router {self.d.router_name} is gone")
-        t0 = time.monotonic()
         generation = f"{time.time_ns():x}"
-        conf = render_nginx(self.d, servers=servers, dynamic=dynamic, generation=generation)
-        self.engine.put_file(c, "/etc/nginx/nginx.conf.new", conf.encode())
-        # One round trip: check, install, reload gracefully, wait until a worker of the
-        # new generation answers.
-        script = (
-            "nginx -q -t -c /etc/nginx/nginx.conf.new 2>&1 || exit 3; "
-            "mv /etc/nginx/nginx.conf.new /etc/nginx/nginx.conf && nginx -s reload || exit 4; "
-            "i=0; while [ $i -lt 500 ]; do "
-            f"[ \"$(curl -s -m 1 http://127.0.0.1/__jenkinsbridge/generation)\" = {generation} ] && exit 0; "
-            "i=$((i+1)); sleep 0.02; done; exit 5"
-        )
-        code, out = self.engine.exec(c, ["sh", "-c", script])
-        if code == 3:
+        conf = render_nginx(self.d, servers=servers, dynamic=dynamic, generation=generation).encode()
+        # checked beside the live config first, so a bad config never reaches nginx
+        self.engine.put_file(c, "/etc/nginx/staged.conf", conf)
+        code, out = self.engine.exec(c, ["nginx", "-q", "-t", "-c", "/etc/nginx/staged.conf"])
+        if code != 0:
             lines = out.strip().splitlines()
             raise DeployError(f"router config refused: {lines[-1] if lines else 'nginx -t failed'}")
-        if code != 0:
-            raise DeployError(f"the router did not take its new configuration (status {code}): {out.strip()[-200:]}")
-        return time.monotonic() - t0
+        # nginx reads its config only on a reload, and the deploy lock keeps other
+        # deploys away: installing it now keeps the switch itself to a signal.
+        self.engine.put_file(c, "/etc/nginx/nginx.conf", conf)
+        before = self._workers(c)
+        t0 = time.monotonic()
+        try:
+            c.kill(signal="SIGHUP")  # nginx reloads; old workers finish their requests
+        except Exception as e:
+            raise DeployError(f"cannot signal the router to reload: {e}") from e
+        # in effect once workers of the new config run and the old ones stopped
+        # accepting (they show as "shutting down" while their requests finish)
+        deadline = t0 + 10
+        while time.monotonic() < deadline:
+            active = self._workers(c)
+            if active - before and not active & before:
+                return time.monotonic() - t0
+            time.sleep(0.01)
+        raise DeployError("the router did not take its new configuration within 10 s")
+
+    def _workers(self, c: Any) -> set[str]:
+        try:
+            procs = c.top(ps_args="-o pid,args").get("Processes") or []
+        except Exception as e:
+            raise from_docker_error(e, action=f"list processes of {c.name}") from e
+        return {p[0] for p in procs if len(p) > 1 and p[1].strip() == "nginx: worker process"}
 
     def probe(self, host: str, port: int, path: str) -> bool:
         """GET http://host:port/path from inside the router: 2xx means healthy."""

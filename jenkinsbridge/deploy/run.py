@@ -5,7 +5,6 @@ raises DeployError with the reason when it fails."""
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -86,9 +85,7 @@ def rollback(engine: Engine, d: Deployment) -> Record:
                 raise DeployError(f"nothing to roll back to: the {back} color was retired")
             bluegreen.unit_healthy(ctx, back, wait=False)
             ctx.record.image = info["image"]
-            t0 = time.monotonic()
-            bluegreen.switch_to(ctx, {back: 100})
-            ctx.record.switch_seconds = round(time.monotonic() - t0, 3)
+            ctx.record.switch_seconds = round(bluegreen.switch_to(ctx, {back: 100}), 3)
             ctx.record.color = back
             ctx.state.data["live"] = {"color": back, "image": info["image"], "unit": d.unit(back)}
             return

@@ -17,6 +17,7 @@ __all__ = ["SwarmUnits"]
 
 log = logging.getLogger(__name__)
 NANO = 1_000_000_000
+ENDED = ("complete", "failed", "rejected", "shutdown", "orphaned")
 
 
 class SwarmUnits:
@@ -91,16 +92,24 @@ class SwarmUnits:
         return time.monotonic() + batches * (self.d.health_timeout + r.delay + 10) + 60
 
     def _wait_created(self, svc: Any) -> None:
+        """Every replica running (Swarm reports a task running once it is healthy); a
+        task that ended (killed as unhealthy, or exited) fails the deploy at once."""
         deadline = time.monotonic() + self.d.health_timeout + 30
+        reason = f"not healthy within {self.d.spec.health.timeout}s"
         while time.monotonic() < deadline:
-            tasks = svc.tasks(filters={"desired-state": "running"})
+            tasks = svc.tasks()
+            ended = [t for t in tasks if t["Status"]["State"] in ENDED]
+            if ended:
+                st = ended[0]["Status"]
+                reason = f"a task {st['State']}: {st.get('Err') or st.get('Message', '')}".strip()
+                break
             running = [t for t in tasks if t["Status"]["State"] == "running"]
             if len(running) >= self.d.spec.replicas:
                 return
             time.sleep(0.3)
-        svc.remove()
-        raise DeployError(f"service {svc.name} did not become healthy within {self.d.spec.health.timeout}s; "
-                          "removed it")
+        self.remove(svc.name)
+        raise DeployError(f"health check {self.d.spec.health.path} failed on service {svc.name} "
+                          f"({reason}); removed it")
 
     def _wait_updated(self, svc: Any, before: str | None) -> None:
         deadline = self._deadline()
@@ -139,6 +148,12 @@ class SwarmUnits:
         return sum(1 for t in tasks if t["Status"]["State"] == "running")
 
     def remove(self, name: str) -> None:
+        """Remove the service and wait until its containers are gone (they drain)."""
         svc = self.service(name)
         if svc is not None:
             svc.remove()
+        deadline = time.monotonic() + self.d.drain + 30
+        while time.monotonic() < deadline:
+            if not self.engine.containers({"com.docker.swarm.service.name": name}):
+                return
+            time.sleep(0.3)
