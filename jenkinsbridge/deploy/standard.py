@@ -37,6 +37,8 @@ def _compose(ctx: Context) -> None:
     d, units, router = ctx.d, ctx.compose, ctx.router
     previous = (ctx.state.live or {}).get("image")
     t0 = time.monotonic()
+    if previous:
+        router.apply([])  # nothing is served until the new version is healthy
     units.up(None, d.image, d.spec.replicas, ctx.release)
     new = units.containers(None, release=ctx.release)
     try:

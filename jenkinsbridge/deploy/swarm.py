@@ -126,10 +126,18 @@ class SwarmUnits:
                 if state == "rollback_started":
                     continue
                 msg = status.get("Message", "")
+                self._wait_serving(svc.name)
                 self.remove_failed(svc)
                 raise DeployError(f"new tasks of {svc.name} failed their health check; Swarm rolled "
                                   f"back to the previous version ({state}: {msg})")
         raise DeployError(f"the update of {svc.name} did not finish in time")
+
+    def _wait_serving(self, name: str) -> None:
+        """After a rollback: until the previous version's tasks are healthy again."""
+        deadline = time.monotonic() + self.d.health_timeout + 10
+        while time.monotonic() < deadline and self.healthy_tasks(name) < self.d.spec.replicas:
+            time.sleep(0.3)
+        time.sleep(1.5)  # the router re-resolves names every second
 
     def remove_failed(self, svc: Any) -> None:
         """Remove the containers of failed tasks that Swarm keeps for its task history."""
