@@ -51,6 +51,23 @@ def compose_command() -> list[str]:
     raise DockerOperationError("neither `docker compose` nor `docker-compose` is installed")
 
 
+def _api_class() -> Any:
+    import docker
+
+    class TlsPinnedAPIClient(docker.APIClient):  # type: ignore[misc]
+        """requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace a session's CA;
+        an engine's CA is the one from its certificate directory, whatever the env says."""
+
+        def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any,
+                                       cert: Any) -> Any:
+            settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
+            if isinstance(self.verify, str):
+                settings["verify"] = self.verify
+            return settings
+
+    return TlsPinnedAPIClient
+
+
 class Engine:
     """A connection to one Docker engine (a swarm manager for the swarm target)."""
 
@@ -71,7 +88,8 @@ class Engine:
                         client_cert=(str(d / "cert.pem"), str(d / "key.pem")),
                         ca_cert=str(d / "ca.pem"), verify=True,
                     )
-                self.client = docker.DockerClient(
+                self.client = docker.DockerClient.__new__(docker.DockerClient)
+                self.client.api = _api_class()(
                     base_url=endpoint, tls=tls_config, timeout=120,
                     use_ssh_client=endpoint.startswith("ssh://"),
                 )
@@ -94,6 +112,10 @@ class Engine:
             if self.tls is not None:
                 env["DOCKER_TLS_VERIFY"] = "1"
                 env["DOCKER_CERT_PATH"] = str(self.tls.directory)
+                # docker-compose v1 speaks through requests, which would trust these
+                # bundles instead of the engine's CA
+                env.pop("REQUESTS_CA_BUNDLE", None)
+                env.pop("CURL_CA_BUNDLE", None)
         return env
 
     def compose(self, project: str, file: Path, args: Sequence[str], *, timeout: float = 600) -> str:

@@ -3,6 +3,7 @@ under test, and the teardown that removes exactly what a deployment created."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
 import uuid
@@ -12,8 +13,18 @@ from typing import Any
 
 import yaml
 
-__all__ = ["LABEL", "PREFIX", "AppImages", "Target", "build_app_images", "free_port", "remove_deployment",
-           "Run", "under_load", "write_spec"]
+__all__ = [
+    "LABEL",
+    "PREFIX",
+    "AppImages",
+    "Run",
+    "Target",
+    "build_app_images",
+    "free_port",
+    "remove_deployment",
+    "under_load",
+    "write_spec",
+]
 
 PREFIX = "jbt-deploy"
 LABEL = {"io.jenkinsbridge.test": "deploy"}
@@ -95,10 +106,8 @@ def remove_deployment(client: Any, base: str) -> None:
     while time.monotonic() < deadline:
         left = client.containers.list(all=True, filters=flt)
         for c in left:
-            try:
+            with contextlib.suppress(Exception):
                 c.remove(force=True)
-            except Exception:
-                pass
         if not left:
             break
         time.sleep(0.5)
@@ -110,10 +119,8 @@ def remove_deployment(client: Any, base: str) -> None:
             except Exception:
                 time.sleep(0.5)
     for vol in client.volumes.list(filters=flt):
-        try:
+        with contextlib.suppress(Exception):
             vol.remove(force=True)
-        except Exception:
-            pass
 
 
 @dataclass

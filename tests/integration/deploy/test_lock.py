@@ -36,7 +36,7 @@ def test_second_deploy_is_refused_then_stale_lock_expires(
         assert code == 1
         assert "lock held by first-deployer@" in err, err
     finally:
-        out, ferr = first.communicate(timeout=180)
+        _out, ferr = first.communicate(timeout=180)
     assert first.returncode == 0, ferr
     assert not docker_client.containers.list(all=True, filters={"name": f"{t.base}-lock"})
 
