@@ -14,6 +14,7 @@ from jenkinsbridge.deploy.engine import Engine
 from jenkinsbridge.deploy.model import Deployment, Record
 from jenkinsbridge.deploy.router import Router, ensure_network, router_image
 from jenkinsbridge.deploy.state import Lock, State
+from jenkinsbridge.deploy.templates import user_service
 from jenkinsbridge.errors import DeployError, JenkinsbridgeError, UsageError
 
 __all__ = ["deploy", "history", "promote", "rollback", "status"]
@@ -28,6 +29,8 @@ STRATEGIES: dict[str, Callable[[Context], None]] = {
 
 
 def _check_target(engine: Engine, d: Deployment) -> None:
+    if d.compose_file is not None:
+        user_service(d.compose_file)  # a bad template is bad input, found before anything runs
     if d.target == "swarm" and not engine.swarm_active():
         raise DeployError("target swarm: the engine is not a swarm manager (docker swarm init?)")
 

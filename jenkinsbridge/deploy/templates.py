@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
+import yaml
 from markupsafe import Markup
 
 from jenkinsbridge.deploy.model import Deployment, Server
-from jenkinsbridge.errors import RenderError
+from jenkinsbridge.errors import RenderError, UsageError
 from jenkinsbridge.render.environment import environment
 
 __all__ = ["render_compose", "render_nginx", "word", "yaml_string"]
@@ -69,14 +71,62 @@ def health_command(port: int, path: str) -> str:
             f"else python3 -c \"{py}\"; fi")
 
 
+# keys of the user's service that jenkinsbridge sets itself (or that a router replaces)
+OWNED_KEYS = frozenset({"image", "build", "ports", "container_name", "networks", "network_mode",
+                        "labels", "environment", "healthcheck", "deploy", "scale", "restart",
+                        "stop_grace_period", "cpus", "mem_limit"})
+
+
+def user_service(path: Path) -> dict[str, Any]:
+    """The first service of the user's compose template, minus the keys we own, plus its
+    labels and environment as dicts (merged under ours)."""
+    try:
+        doc = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as e:
+        why = " ".join(str(e).split())
+        raise UsageError(f"compose_file {path}: cannot read it ({why}); give a compose file with one service") from e
+    services = doc.get("services") if isinstance(doc, dict) else None
+    if not isinstance(services, dict) or not services:
+        raise UsageError(f"compose_file {path}: no `services:`; give a compose file with one service")
+    svc = next(iter(services.values())) or {}
+    if not isinstance(svc, dict):
+        raise UsageError(f"compose_file {path}: the service is not a mapping")
+    return svc
+
+
+def _as_dict(value: Any) -> dict[str, str]:
+    """Compose's two spellings of labels/environment: a mapping or a list of K=V."""
+    if isinstance(value, dict):
+        return {str(k): "" if v is None else str(v) for k, v in value.items()}
+    out: dict[str, str] = {}
+    for item in value if isinstance(value, list) else []:
+        key, _, val = str(item).partition("=")
+        out[key] = val
+    return out
+
+
+def _block(data: dict[str, Any], indent: int) -> Markup:
+    text = yaml.safe_dump(data, default_flow_style=False, sort_keys=True)
+    return Markup("\n".join(" " * indent + line for line in text.splitlines()))
+
+
 def render_compose(d: Deployment, *, image: str, release: str, service: str,
                    labels: dict[str, str]) -> str:
+    """The compose file of one unit. The user's compose template (``compose_file``) gives
+    the base service: its values keep compose's meaning (``${VAR}`` is interpolated);
+    the spec's values are literal (``$`` doubled)."""
+    user: dict[str, Any] = user_service(d.compose_file) if d.compose_file else {}
+    env = {k: Markup(json.dumps(v)) for k, v in _as_dict(user.get("environment")).items()}
+    env.update({k: yaml_string(v) for k, v in d.spec.environment.items()})
+    all_labels = {**_as_dict(user.get("labels")), **labels}
+    rest = {k: v for k, v in user.items() if k not in OWNED_KEYS}
     res = d.spec.resources
     ctx: dict[str, Any] = {
         "app": word(d.base), "env": word(dns_env(d.env)), "release": word(release),
         "service": word(service), "image": word(image), "drain": d.drain,
-        "labels": [(word(k), yaml_string(v)) for k, v in sorted(labels.items())],
-        "environment": [(word(k), yaml_string(v)) for k, v in sorted(d.spec.environment.items())],
+        "labels": [(yaml_string(k), yaml_string(v)) for k, v in sorted(all_labels.items())],
+        "environment": [(word(k), v) for k, v in sorted(env.items())],
+        "user_keys": _block(rest, 4) if rest else None,
         "health_command": yaml_string(health_command(d.spec.port, d.spec.health.path)),
         "interval": d.spec.health.interval, "probe_timeout": PROBE_TIMEOUT,
         "cpus": word(str(res.cpus)) if res.cpus else None,

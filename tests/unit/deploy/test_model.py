@@ -9,7 +9,7 @@ import pytest
 from jenkinsbridge.cli.main import main
 from jenkinsbridge.deploy.model import Deployment, dns_name
 from jenkinsbridge.errors import UsageError
-from jenkinsbridge.spec import load_spec_text
+from jenkinsbridge.spec import Job, load_spec_text
 
 SPEC = """
 version: 1
@@ -24,7 +24,7 @@ jobs:
 """
 
 
-def _job():  # type: ignore[no-untyped-def]
+def _job() -> Job:
     return load_spec_text(SPEC, "spec.yaml").select(None)
 
 

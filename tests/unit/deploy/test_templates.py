@@ -4,13 +4,14 @@ inject YAML or compose interpolation, and refusal of values that are not plain n
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
 
 from jenkinsbridge.deploy.model import Deployment, Server
 from jenkinsbridge.deploy.templates import health_command, render_compose, render_nginx, word
-from jenkinsbridge.errors import RenderError
+from jenkinsbridge.errors import RenderError, UsageError
 from jenkinsbridge.spec import load_spec_text
 
 SPEC = """
@@ -84,3 +85,30 @@ def test_compose_keeps_hostile_values_literal() -> None:
 def test_health_path_must_be_plain(path: str) -> None:
     with pytest.raises(RenderError):
         health_command(8080, path)
+
+
+def test_the_users_compose_template_is_the_base_service(tmp_path: Path) -> None:
+    user = tmp_path / "compose.yml"
+    user.write_text(
+        "services:\n  web:\n    image: ignored:1\n    ports: ['80:80']\n    container_name: fixed\n"
+        "    command: [python3, -u, /app.py]\n    ulimits: {nofile: 65536}\n"
+        "    environment: ['FROM_USER=${HOME}', GREETING=user]\n    labels: {team: shop}\n")
+    d = _deployment()
+    d.compose_file = user
+    doc = yaml.safe_load(render_compose(d, image="acme/app:2", release="r2", service="app",
+                                        labels=d.labels(release="r2")))
+    svc = doc["services"]["app"]
+    assert svc["image"] == "acme/app:2" and "ports" not in svc and "container_name" not in svc
+    assert svc["command"] == ["python3", "-u", "/app.py"] and svc["ulimits"] == {"nofile": 65536}
+    assert svc["environment"]["FROM_USER"] == "${HOME}"  # the user's file keeps compose's meaning
+    assert svc["environment"]["GREETING"].startswith('say "hi"')  # the spec's value wins
+    assert svc["labels"]["team"] == "shop" and svc["labels"]["io.jenkinsbridge.release"] == "r2"
+
+
+def test_a_compose_template_without_services_is_bad_input(tmp_path: Path) -> None:
+    user = tmp_path / "compose.yml"
+    user.write_text("version: '3'\n")
+    d = _deployment()
+    d.compose_file = user
+    with pytest.raises(UsageError, match="services"):
+        render_compose(d, image="acme/app:2", release="r2", service="app", labels={})
