@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> Result:
     image = args.image if action == "deploy" else None
     if action != "deploy" and args.image:
         raise UsageError(f"--image applies to a deploy, not to `deploy {action}`")
-    d = Deployment.from_job(job, args.env, image if image else ("unused:0" if action != "deploy" else None))
+    d = Deployment.from_job(job, args.env, image, need_image=action == "deploy")
     if args.retire_after is not None:
         if args.retire_after < 0:
             raise UsageError("--retire-after takes seconds >= 0")

@@ -65,13 +65,17 @@ class Deployment:
 
     @classmethod
     def from_job(cls, job: Job, env: str, image: str | None = None, *,
-                 labels: dict[str, str] | None = None) -> Deployment:
+                 labels: dict[str, str] | None = None, need_image: bool = True) -> Deployment:
+        """``need_image=False`` for status, history, promote and rollback, which work
+        with the images recorded on the cluster."""
         found = [d for d in job.deploy if d.env == env]
         if not found:
             known = ", ".join(d.env for d in job.deploy) or "none"
             raise UsageError(f"job {job.name} has no deploy for env {env!r} (envs: {known})")
         spec = found[0]
-        if image is None:
+        if image is None and not need_image:
+            image = ""
+        elif image is None:
             if job.image is None:
                 raise UsageError(f"job {job.name} has no image; pass --image REF")
             image = f"{job.image.registry}/{job.image.repository}:{job.image.tags[-1]}"
@@ -80,7 +84,8 @@ class Deployment:
         from jenkinsbridge.spec.checks import check_image_reference
 
         try:
-            check_image_reference(image)
+            if image or need_image:
+                check_image_reference(image)
         except ValueError as e:
             raise UsageError(f"--image: {e}") from e
         merged = {**spec.labels, **(labels or {})}

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 from jenkinsbridge.deploy import bluegreen, rolling, standard
+from jenkinsbridge.deploy.compose import ComposeUnits
 from jenkinsbridge.deploy.context import Context
 from jenkinsbridge.deploy.engine import Engine
 from jenkinsbridge.deploy.model import Deployment, Record
 from jenkinsbridge.deploy.router import Router, ensure_network, router_image
 from jenkinsbridge.deploy.state import Lock, State
+from jenkinsbridge.deploy.swarm import SwarmUnits
 from jenkinsbridge.deploy.templates import user_service
 from jenkinsbridge.errors import DeployError, JenkinsbridgeError, UsageError
 
@@ -136,21 +138,28 @@ def status(engine: Engine, d: Deployment) -> dict[str, Any]:
                            "live": state.live, "weights": state.data.get("weights", {}), "units": []}
     colors: list[str | None] = ["blue", "green"] if d.strategy == "blue-green" else [None]
     for color in colors:
-        unit: dict[str, Any] = {"unit": d.unit(color), "color": color, "tasks": []}
-        if d.target == "compose":
-            for c in Context(engine, d, Router(engine, d), state, Record.start(d, "status")).compose.containers(color):
-                health = (c.attrs.get("State", {}).get("Health") or {}).get("Status", "none")
-                unit["tasks"].append({"name": c.name, "state": c.status, "health": health,
-                                      "image": c.labels.get("io.jenkinsbridge.image", ""),
-                                      "digest": c.attrs.get("Image", "")})
-        else:
-            svc = Context(engine, d, Router(engine, d), state, Record.start(d, "status")).swarm.service(d.unit(color))
-            for t in (svc.tasks(filters={"desired-state": "running"}) if svc else []):
-                spec = t["Spec"]["ContainerSpec"]
-                unit["tasks"].append({"name": t["ID"][:12], "state": t["Status"]["State"],
-                                      "health": "healthy" if t["Status"]["State"] == "running" else "starting",
-                                      "image": spec.get("Image", "").split("@")[0],
-                                      "digest": spec.get("Image", "").partition("@")[2]})
-        if unit["tasks"]:
-            out["units"].append(unit)
+        tasks = _compose_tasks(engine, d, color) if d.target == "compose" else _swarm_tasks(engine, d, color)
+        if tasks:
+            out["units"].append({"unit": d.unit(color), "color": color, "tasks": tasks})
+    return out
+
+
+def _compose_tasks(engine: Engine, d: Deployment, color: str | None) -> list[dict[str, Any]]:
+    out = []
+    for c in ComposeUnits(engine, d).containers(color):
+        health = (c.attrs.get("State", {}).get("Health") or {}).get("Status", "none")
+        out.append({"name": c.name, "state": c.status, "health": health,
+                    "image": c.labels.get("io.jenkinsbridge.image", ""), "digest": c.attrs.get("Image", "")})
+    return out
+
+
+def _swarm_tasks(engine: Engine, d: Deployment, color: str | None) -> list[dict[str, Any]]:
+    svc = SwarmUnits(engine, d).service(d.unit(color))
+    out = []
+    for t in svc.tasks(filters={"desired-state": "running"}) if svc else []:
+        ref = t["Spec"]["ContainerSpec"].get("Image", "")
+        state = t["Status"]["State"]
+        # Swarm reports a task running only once its health check passed
+        out.append({"name": t["ID"][:12], "state": state, "health": "healthy" if state == "running" else "starting",
+                    "image": ref.split("@")[0], "digest": ref.partition("@")[2]})
     return out
