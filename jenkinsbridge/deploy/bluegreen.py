@@ -100,6 +100,7 @@ def run(ctx: Context) -> None:
     state.data["live"] = {"color": new, "image": d.image, "unit": d.unit(new)}
     retire_after = d.spec.blue_green.retire_after
     if live is not None and retire_after is not None:
+        ctx.state.save()  # the switch is visible to `deploy status` while the old color waits
         time.sleep(retire_after)
         retire(ctx, live)
 
