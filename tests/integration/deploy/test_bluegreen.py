@@ -67,3 +67,17 @@ def test_blue_green_steps_rollback_and_broken(
     assert code == 0, err
     code, out, _ = cli("--json", *t.args("status"))
     assert [u["color"] for u in json.loads(out)["units"]] == ["blue"]
+
+
+def test_retire_after_stops_the_old_color(
+    app_images: AppImages, make_target: Callable[..., Target], docker_client: Any,
+) -> None:
+    t = make_target("compose", "blue-green", blue_green={"steps": [100]})
+    assert cli(*t.args(), "--image", app_images.v1)[0] == 0
+    code, _, err = cli(*t.args(), "--image", app_images.v2, "--retire-after", "1")
+    assert code == 0, err
+    left = docker_client.containers.list(all=True, filters={"label": f"io.jenkinsbridge.deploy={t.base}"})
+    images = {c.labels.get("io.jenkinsbridge.image") for c in left} - {None}
+    assert images == {app_images.v2}
+    code, _, err = cli(*t.args("rollback"))
+    assert code == 1 and "retired" in err

@@ -48,3 +48,10 @@ def test_rolling_zero_failures_and_rollback_of_broken(
     assert status["live"]["image"] == app_images.v2
     tasks = [task for unit in status["units"] for task in unit["tasks"]]
     assert len(tasks) == 2 and all(task["image"] == app_images.v2 for task in tasks)
+
+    # rollback: the previous successful image, rolled out the same way
+    back = under_load(t.port, lambda: cli("--json", *t.args("rollback")))
+    assert back.code == 0, back.err
+    back.check_no_failures()
+    assert json.loads(back.out)["image"] == app_images.v1
+    assert back.versions(back.end, float("inf")) == {"v1"}
