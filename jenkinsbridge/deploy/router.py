@@ -161,6 +161,15 @@ class Router:
                                        f"http://{host}:{port}{path}"])
         return code == 0
 
+    def wait_serving(self, path: str, timeout: float) -> None:
+        """Until the router itself answers ``path`` from a backend (for swarm services
+        its DNS cache holds answers for a second)."""
+        deadline = time.monotonic() + timeout
+        while not self.probe("127.0.0.1", 80, path):
+            if time.monotonic() > deadline:
+                raise DeployError(f"the router {self.d.router_name} does not reach the app on {path}")
+            time.sleep(0.1)
+
     def conf(self) -> str:
         c = self.container
         if c is None:
