@@ -71,7 +71,10 @@ class ComposeUnits:
         pending = {c.name: c for c in containers}
         while pending:
             for name, c in list(pending.items()):
-                c.reload()
+                try:
+                    c.reload()
+                except Exception as e:
+                    raise DeployError(f"container {name} went away before it became healthy") from e
                 if c.status in ("exited", "dead"):
                     raise DeployError(f"container {name} exited ({c.attrs['State'].get('ExitCode')}) "
                                       "before it became healthy")

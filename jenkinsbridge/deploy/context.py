@@ -3,6 +3,7 @@ record of the running deploy."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from jenkinsbridge.deploy.compose import ComposeUnits
@@ -11,6 +12,7 @@ from jenkinsbridge.deploy.model import Deployment, Record, Server
 from jenkinsbridge.deploy.router import Router
 from jenkinsbridge.deploy.state import State
 from jenkinsbridge.deploy.swarm import SwarmUnits
+from jenkinsbridge.errors import DeployError
 
 __all__ = ["Context"]
 
@@ -34,6 +36,19 @@ class Context:
     @property
     def swarm(self) -> SwarmUnits:
         return SwarmUnits(self.engine, self.d)
+
+    def swarm_update(self, name: str, *, order: str, parallelism: int, delay: int) -> None:
+        """Update (or create) the service, and return once the router serves it, also
+        after Swarm rolled a failed update back."""
+        d = self.d
+        try:
+            self.swarm.apply(name, d.image, self.release, order=order, parallelism=parallelism, delay=delay)
+        except DeployError:
+            with contextlib.suppress(DeployError):
+                if self.swarm.service(name) is not None:
+                    self.router.wait_serving(d.spec.health.path, d.health_timeout)
+            raise
+        self.router.wait_serving(d.spec.health.path, d.health_timeout)
 
     def servers(self, weights: dict[str | None, int]) -> list[Server]:
         """Router servers for units and weights (weight 0: left out, so no traffic)."""

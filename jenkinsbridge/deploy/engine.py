@@ -182,11 +182,20 @@ class Engine:
             raise from_docker_error(e, action=f"inspect {name}") from e
 
     def containers(self, labels: dict[str, str], *, all: bool = True) -> list[Any]:
+        import docker.errors
+
         filters = {"label": [f"{k}={v}" for k, v in labels.items()]}
-        try:
-            return list(self.client.containers.list(all=all, filters=filters))
-        except Exception as e:
-            raise from_docker_error(e, action="list containers") from e
+        for attempt in range(5):
+            try:
+                return list(self.client.containers.list(all=all, filters=filters))
+            except docker.errors.NotFound:
+                # one went away between the listing and its inspection (swarm removing
+                # a task's container): list again
+                if attempt == 4:
+                    raise
+            except Exception as e:
+                raise from_docker_error(e, action="list containers") from e
+        return []
 
     def swarm_active(self) -> bool:
         info = self.client.info()

@@ -29,9 +29,8 @@ def _swarm(ctx: Context) -> None:
     d = ctx.d
     name = d.unit(None)
     ctx.router.apply([Server(name, d.spec.port, 100)], dynamic=True)
-    ctx.swarm.apply(name, d.image, ctx.release, order="start-first",
-                    parallelism=d.spec.rolling.batch, delay=d.spec.rolling.delay)
-    ctx.router.wait_serving(d.spec.health.path, d.health_timeout)
+    ctx.swarm_update(name, order="start-first", parallelism=d.spec.rolling.batch,
+                     delay=d.spec.rolling.delay)
     ctx.state.data["live"] = {"color": None, "image": d.image, "unit": name}
 
 

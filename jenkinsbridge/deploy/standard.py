@@ -28,8 +28,7 @@ def _swarm(ctx: Context) -> None:
     name = d.unit(None)
     ctx.router.apply([Server(name, d.spec.port, 100)], dynamic=True)
     t0 = time.monotonic()
-    ctx.swarm.apply(name, d.image, ctx.release, order="stop-first", parallelism=0, delay=0)
-    ctx.router.wait_serving(d.spec.health.path, d.health_timeout)
+    ctx.swarm_update(name, order="stop-first", parallelism=0, delay=0)
     ctx.record.downtime_seconds = round(time.monotonic() - t0, 3)  # upper bound: the whole update
     ctx.state.data["live"] = {"color": None, "image": d.image, "unit": name}
 

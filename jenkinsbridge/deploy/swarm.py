@@ -137,7 +137,6 @@ class SwarmUnits:
         deadline = time.monotonic() + self.d.health_timeout + 10
         while time.monotonic() < deadline and self.healthy_tasks(name) < self.d.spec.replicas:
             time.sleep(0.3)
-        time.sleep(1.5)  # the router re-resolves names every second
 
     def remove_failed(self, svc: Any) -> None:
         """Remove the containers of failed tasks that Swarm keeps for its task history."""
