@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "credentials": "jenkinsbridge.cli.cmd_credentials",
     "backup": "jenkinsbridge.cli.cmd_backup",
     "run": "jenkinsbridge.cli.cmd_run",
+    "deploy": "jenkinsbridge.cli.cmd_deploy",
 }
 
 

@@ -200,6 +200,7 @@ class Rolling(_Model):
 class BlueGreen(_Model):
     steps: list[Annotated[int, Field(ge=0, le=100)]] = Field(default_factory=lambda: [100])
     retire_after: int | None = Field(None, ge=0, description="Seconds before the old color stops")
+    step_delay: int = Field(2, ge=0, le=3600, description="Seconds each weight step holds")
 
     @field_validator("steps")
     @classmethod
@@ -231,6 +232,13 @@ class Deploy(_Model):
     resources: Resources = Field(default_factory=Resources)
     rolling: Rolling = Field(default_factory=Rolling)
     blue_green: BlueGreen = Field(default_factory=BlueGreen)
+    drain: int = Field(10, ge=0, le=600, description="Seconds in-flight requests get before a stop")
+    bind: Annotated[str, Field(pattern=r"^[0-9a-fA-F.:]+$")] = Field(
+        "0.0.0.0", description="Host address the router's published port binds to")
+    router_base_image: ImageRef = Field(
+        "debian:bookworm-slim", description="Base image of the nginx router (built on the engine)")
+    labels: dict[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")], Text] = Field(
+        default_factory=dict, description="Extra labels on everything the deploy creates")
 
     @model_validator(mode="after")
     def _tls(self) -> Deploy:

@@ -1,0 +1,128 @@
+"""Blue-green release: the new color comes up beside the live one with weight 0, must
+pass its health checks, then traffic moves in steps (e.g. 10/50/100), each step
+health-checked. The old color keeps running until retired, so rollback is one router
+reload. Routing is by the names the units had when they joined the network."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from jenkinsbridge.deploy.context import Context
+from jenkinsbridge.deploy.model import COLORS
+from jenkinsbridge.errors import DeployError
+
+__all__ = ["other", "retire", "run", "switch_to", "unit_healthy"]
+
+log = logging.getLogger(__name__)
+
+
+def other(color: str | None) -> str:
+    return COLORS[1] if color == COLORS[0] else COLORS[0]
+
+
+def unit_healthy(ctx: Context, color: str, *, wait: bool) -> None:
+    """Every replica of ``color`` answers its health path from the router."""
+    d = ctx.d
+    if d.target == "compose":
+        containers = ctx.compose.containers(color)
+        if not containers:
+            raise DeployError(f"the {color} color has no containers")
+        if wait:
+            ctx.compose.wait_healthy(ctx.router, containers)
+        elif not all(ctx.router.probe(c.name, d.spec.port, d.spec.health.path) for c in containers):
+            raise DeployError(f"the {color} color fails its health check {d.spec.health.path}")
+        return
+    deadline = time.monotonic() + (d.health_timeout if wait else 0)
+    name = d.unit(color)
+    while True:
+        if (ctx.swarm.healthy_tasks(name) >= d.spec.replicas
+                and ctx.router.probe(name, d.spec.port, d.spec.health.path)):
+            return
+        if time.monotonic() >= deadline:
+            raise DeployError(f"health check {d.spec.health.path} failed on {name} "
+                              f"for {d.spec.health.timeout}s")
+        time.sleep(min(0.5, d.spec.health.interval))
+
+
+def _start(ctx: Context, color: str) -> None:
+    d = ctx.d
+    if d.target == "compose":
+        ctx.compose.remove(ctx.compose.containers(color))
+        ctx.compose.up(color, d.image, d.spec.replicas, ctx.release)
+    else:
+        ctx.swarm.remove(d.unit(color))
+        ctx.swarm.apply(d.unit(color), d.image, ctx.release, order="start-first",
+                        parallelism=d.spec.rolling.batch, delay=0)
+
+
+def retire(ctx: Context, color: str) -> None:
+    """Stop a color that no longer gets traffic (its requests drain on the way)."""
+    d = ctx.d
+    if d.target == "compose":
+        ctx.compose.remove(ctx.compose.containers(color))
+    else:
+        ctx.swarm.remove(d.unit(color))
+    ctx.state.data["colors"].pop(color, None)
+
+
+def switch_to(ctx: Context, weights: dict[str | None, int]) -> float:
+    took = ctx.router.apply(ctx.servers(weights), dynamic=ctx.d.target == "swarm")
+    ctx.state.data["weights"] = {str(k): v for k, v in weights.items()}
+    return took
+
+
+def run(ctx: Context) -> None:
+    d, state = ctx.d, ctx.state
+    live = (state.live or {}).get("color")
+    if live is not None and not _running(ctx, live):
+        live = None
+    new = other(live)
+    try:
+        _start(ctx, new)
+        unit_healthy(ctx, new, wait=True)
+    except DeployError:
+        retire(ctx, new)
+        raise
+    state.data["colors"][new] = {"image": d.image, "release": ctx.release}
+    if live is None:
+        began = time.time()
+        ctx.record.switch_seconds = round(switch_to(ctx, {new: 100}), 3)
+        ctx.record.steps.append((100, began, time.time()))
+    else:
+        try:
+            _steps(ctx, new, live)
+        except DeployError as e:
+            switch_to(ctx, {live: 100})
+            retire(ctx, new)
+            raise DeployError(f"{e}; traffic is back on {live}") from e
+    ctx.record.color = new
+    state.data["live"] = {"color": new, "image": d.image, "unit": d.unit(new)}
+    retire_after = d.spec.blue_green.retire_after
+    if live is not None and retire_after is not None:
+        ctx.state.save()  # the switch is visible to `deploy status` while the old color waits
+        time.sleep(retire_after)
+        retire(ctx, live)
+
+
+def _steps(ctx: Context, new: str, live: str) -> None:
+    d = ctx.d
+    for step in d.spec.blue_green.steps:
+        began = time.time()
+        took = switch_to(ctx, {new: step, live: 100 - step})
+        ctx.record.steps.append((step, began, time.time()))
+        log.info("blue-green: %d%% on %s", step, new)
+        if step < 100:
+            time.sleep(d.spec.blue_green.step_delay)
+            try:
+                unit_healthy(ctx, new, wait=False)
+            except DeployError as e:
+                raise DeployError(f"{e} at {step}%") from e
+        else:
+            ctx.record.switch_seconds = round(took, 3)
+
+
+def _running(ctx: Context, color: str) -> bool:
+    if ctx.d.target == "compose":
+        return any(c.status == "running" for c in ctx.compose.containers(color))
+    return ctx.swarm.service(ctx.d.unit(color)) is not None

@@ -1,0 +1,165 @@
+"""The deploy operations: deploy, status, promote, rollback, history. Each takes the
+lock (but status and history), records what it did in the history on the cluster and
+raises DeployError with the reason when it fails."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from jenkinsbridge.deploy import bluegreen, rolling, standard
+from jenkinsbridge.deploy.compose import ComposeUnits
+from jenkinsbridge.deploy.context import Context
+from jenkinsbridge.deploy.engine import Engine
+from jenkinsbridge.deploy.model import Deployment, Record
+from jenkinsbridge.deploy.router import Router, ensure_network, router_image
+from jenkinsbridge.deploy.state import Lock, State
+from jenkinsbridge.deploy.swarm import SwarmUnits
+from jenkinsbridge.deploy.templates import user_service
+from jenkinsbridge.errors import DeployError, JenkinsbridgeError, UsageError
+
+__all__ = ["deploy", "history", "promote", "rollback", "status"]
+
+log = logging.getLogger(__name__)
+
+STRATEGIES: dict[str, Callable[[Context], None]] = {
+    "standard": standard.run,
+    "rolling": rolling.run,
+    "blue-green": bluegreen.run,
+}
+
+
+def _check_target(engine: Engine, d: Deployment) -> None:
+    if d.compose_file is not None:
+        user_service(d.compose_file)  # a bad template is bad input, found before anything runs
+    if d.target == "swarm" and not engine.swarm_active():
+        raise DeployError("target swarm: the engine is not a swarm manager (docker swarm init?)")
+
+
+def _lock_ttl(d: Deployment) -> float:
+    s = d.spec
+    batches = -(-s.replicas // s.rolling.batch)
+    return (120 + 3 * s.health.timeout + batches * (s.rolling.delay + s.health.timeout)
+            + len(s.blue_green.steps) * s.blue_green.step_delay + (s.blue_green.retire_after or 0))
+
+
+def _operate(engine: Engine, d: Deployment, action: str, body: Callable[[Context], None],
+             image: str | None = None) -> Record:
+    _check_target(engine, d)
+    image_router = router_image(engine, d.spec.router_base_image)
+    ensure_network(engine, d)
+    with Lock(engine, d, image_router, ttl=_lock_ttl(d)):
+        router = Router(engine, d)
+        router.ensure(image_router)
+        state = State(engine, d).load()
+        rec = Record.start(d, action, image)
+        rec.previous_image = (state.live or {}).get("image")
+        ctx = Context(engine, d, router, state, rec)
+        try:
+            body(ctx)
+            rec.finish("success")
+        except JenkinsbridgeError as e:
+            rec.finish("failed", str(e))
+            raise
+        except BaseException as e:
+            rec.finish("failed", f"{type(e).__name__}: {e}")
+            raise
+        finally:
+            state.record(rec)
+            state.save()
+    return rec
+
+
+def deploy(engine: Engine, d: Deployment) -> Record:
+    """Roll ``d.image`` out with the deployment's strategy."""
+    return _operate(engine, d, "deploy", STRATEGIES[d.strategy], d.image)
+
+
+def rollback(engine: Engine, d: Deployment) -> Record:
+    """Blue-green: traffic back to the other color at once. Otherwise: the previous
+    image, deployed again with the same strategy."""
+
+    def body(ctx: Context) -> None:
+        live = ctx.state.live or {}
+        color = live.get("color")
+        if d.strategy == "blue-green" and color:
+            back = bluegreen.other(color)
+            info = ctx.state.data["colors"].get(back)
+            if not info:
+                raise DeployError(f"nothing to roll back to: the {back} color was retired")
+            bluegreen.unit_healthy(ctx, back, wait=False)
+            ctx.record.image = info["image"]
+            ctx.record.switch_seconds = round(bluegreen.switch_to(ctx, {back: 100}), 3)
+            ctx.record.color = back
+            ctx.state.data["live"] = {"color": back, "image": info["image"], "unit": d.unit(back)}
+            return
+        previous = _previous_image(ctx)
+        ctx.record.image = previous
+        ctx.d.image = previous
+        STRATEGIES[d.strategy](ctx)
+
+    return _operate(engine, d, "rollback", body)
+
+
+def _previous_image(ctx: Context) -> str:
+    current = (ctx.state.live or {}).get("image")
+    for rec in reversed(ctx.state.history):
+        if rec["result"] == "success" and rec["image"] != current:
+            image: str = rec["image"]
+            return image
+    raise DeployError("nothing to roll back to: no earlier successful deploy in the history")
+
+
+def promote(engine: Engine, d: Deployment) -> Record:
+    """Blue-green: retire the idle color (the release is final; rollback is no longer
+    instant). Other strategies have nothing to promote."""
+
+    def body(ctx: Context) -> None:
+        color = (ctx.state.live or {}).get("color")
+        if d.strategy != "blue-green" or not color:
+            raise UsageError(f"promote applies to blue-green deploys; {d.app} ({d.env}) has nothing idle")
+        idle = bluegreen.other(color)
+        ctx.record.image = ctx.state.live["image"] if ctx.state.live else ""
+        ctx.record.color = color
+        bluegreen.retire(ctx, idle)
+
+    return _operate(engine, d, "promote", body)
+
+
+def history(engine: Engine, d: Deployment) -> list[dict[str, Any]]:
+    return State(engine, d).load().history
+
+
+def status(engine: Engine, d: Deployment) -> dict[str, Any]:
+    """Live color, weights, the image (and digest) of each unit, health of each task."""
+    state = State(engine, d).load()
+    out: dict[str, Any] = {"app": d.app, "env": d.env, "target": d.target, "strategy": d.strategy,
+                           "live": state.live, "weights": state.data.get("weights", {}), "units": []}
+    colors: list[str | None] = ["blue", "green"] if d.strategy == "blue-green" else [None]
+    for color in colors:
+        tasks = _compose_tasks(engine, d, color) if d.target == "compose" else _swarm_tasks(engine, d, color)
+        if tasks:
+            out["units"].append({"unit": d.unit(color), "color": color, "tasks": tasks})
+    return out
+
+
+def _compose_tasks(engine: Engine, d: Deployment, color: str | None) -> list[dict[str, Any]]:
+    out = []
+    for c in ComposeUnits(engine, d).containers(color):
+        health = (c.attrs.get("State", {}).get("Health") or {}).get("Status", "none")
+        out.append({"name": c.name, "state": c.status, "health": health,
+                    "image": c.labels.get("io.jenkinsbridge.image", ""), "digest": c.attrs.get("Image", "")})
+    return out
+
+
+def _swarm_tasks(engine: Engine, d: Deployment, color: str | None) -> list[dict[str, Any]]:
+    svc = SwarmUnits(engine, d).service(d.unit(color))
+    out = []
+    for t in svc.tasks(filters={"desired-state": "running"}) if svc else []:
+        ref = t["Spec"]["ContainerSpec"].get("Image", "")
+        state = t["Status"]["State"]
+        # Swarm reports a task running only once its health check passed
+        out.append({"name": t["ID"][:12], "state": state, "health": "healthy" if state == "running" else "starting",
+                    "image": ref.split("@")[0], "digest": ref.partition("@")[2]})
+    return out
