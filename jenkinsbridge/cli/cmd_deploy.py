@@ -31,6 +31,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--image", metavar="REF", help="image to deploy (default: the spec's image)")
     p.add_argument("--retire-after", type=int, metavar="S",
                    help="blue-green: stop the old color S seconds after the switch")
+    p.add_argument("--strategy", choices=("standard", "rolling", "blue-green"),
+                   help="this deploy only: override the environment's strategy")
     p.set_defaults(handler=run)
 
 
@@ -70,6 +72,11 @@ def run(args: argparse.Namespace) -> Result:
     if action != "deploy" and args.image:
         raise UsageError(f"--image applies to a deploy, not to `deploy {action}`")
     d = Deployment.from_job(job, args.env, image, need_image=action == "deploy")
+    if args.strategy is not None:
+        if action != "deploy":
+            raise UsageError(f"--strategy applies to a deploy, not to `deploy {action}`")
+        d.spec = d.spec.model_copy(update={"strategy": args.strategy})
+        d.strategy = args.strategy
     if args.retire_after is not None:
         if args.retire_after < 0:
             raise UsageError("--retire-after takes seconds >= 0")

@@ -54,6 +54,7 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "restore": ("backup", "put a backup back on Jenkins"),
     "agents": ("agents", "ephemeral Docker agents for queued builds"),
     "run": ("run", "run a job's stages locally in its agent image"),
+    "deploy": ("deploy", "roll an image out, or report on / steer a rollout"),
 }
 
 

@@ -64,6 +64,8 @@ def test_cli_refuses_bad_words_and_options(tmp_path: Path, capsys: pytest.Captur
     assert main(["deploy", "launch", spec, "--env", "prod"]) == 2
     assert main(["deploy", "status", spec, "--env", "prod", "--image", "a/b:1"]) == 2
     assert main(["deploy", spec, "--env", "nope", "--image", "a/b:1"]) == 2
+    assert main(["deploy", "rollback", spec, "--env", "prod", "--strategy", "rolling"]) == 2
+    assert main(["deploy", spec, "--env", "prod", "--strategy", "canary"]) == 2
     monkeypatch.delenv("DOCKER_CERT_PATH", raising=False)
     assert main(["deploy", spec, "--env", "staging", "--image", "a/b:1"]) == 2
     err = capsys.readouterr().err
