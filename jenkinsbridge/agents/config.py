@@ -10,9 +10,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from jenkinsbridge.agents.labels import parse_label_expression
 from jenkinsbridge.errors import Problem, SpecError
 from jenkinsbridge.spec import checks
+from jenkinsbridge.spec.labels import parse_label_expression
 from jenkinsbridge.spec.yamlpos import YamlProblem, load_yaml
 
 __all__ = ["AgentTemplate", "AgentsConfig", "Mount", "PoolConfig", "load_agents_config"]

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from jenkinsbridge.agents.backends import Backend, Launch, RunningAgent
 from jenkinsbridge.agents.config import AgentsConfig, AgentTemplate
 from jenkinsbridge.agents.controller import AgentController, NodeState, QueueItem
-from jenkinsbridge.agents.labels import parse_label_expression
 from jenkinsbridge.agents.metrics import Stats
 from jenkinsbridge.errors import JenkinsbridgeError
+from jenkinsbridge.spec.labels import parse_label_expression
 
 __all__ = ["Agent", "Provisioner", "node_prefix"]
 

@@ -7,6 +7,8 @@ import functools
 import re
 import zoneinfo
 
+from jenkinsbridge.spec.labels import parse_label_expression
+
 
 class FieldProblem(ValueError):
     """A model-level check's problem that belongs to one field of the model."""
@@ -314,73 +316,11 @@ def _looks_random(value: str) -> bool:
 
 
 # --- label expressions -----------------------------------------------------------------------
-_ATOM = "label"  # the token kind of a label; operators are their own kind
-_LABEL_HELP = "labels are joined by &&, ||, -> or <->, with ! and parentheses, e.g. 'linux && docker'"
-_LABEL_TOKEN = re.compile(r"\s*(?:(\|\||&&|->|<->|!|\(|\))|\"((?:[^\"\\]|\\.)*)\"|([^\s&|!()<>\"-][^\s&|!()<>\"]*))")
-
-
 def check_label_expression(value: str) -> None:
-    """A Jenkins label expression: atoms joined by && || -> <->, with ! and parentheses."""
-    tokens: list[str] = []
-    texts: list[str] = []
-    pos = 0
-    text = value.strip()
-    if not text:
+    """A Jenkins label expression: labels joined by && || -> <->, with ! and parentheses."""
+    if not value.strip():
         raise ValueError("empty label expression; give a label such as linux or 'docker && java'")
-    while pos < len(text):
-        m = _LABEL_TOKEN.match(text, pos)
-        if not m or m.end() == pos:
-            rest = text[pos:].strip()
-            raise ValueError(f"unexpected {rest[:10]!r} in label expression {value!r}; {_LABEL_HELP}")
-        tokens.append(m.group(1) or _ATOM)
-        texts.append(m.group(0).strip())
-        pos = m.end()
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-    _LabelParser(tokens, texts, value).parse()
-
-
-class _LabelParser:
-    _BINARY = ("<->", "->", "||", "&&")
-
-    def __init__(self, tokens: list[str], texts: list[str], source: str) -> None:
-        self.tokens = tokens
-        self.texts = texts
-        self.i = 0
-        self.source = source
-
-    def parse(self) -> None:
-        self._expr(0)
-        if self.i != len(self.tokens):
-            raise ValueError(f"unexpected {self.texts[self.i]!r} in label expression {self.source!r}; "
-                             f"{_LABEL_HELP}")
-
-    def _expr(self, level: int) -> None:
-        if level == len(self._BINARY):
-            self._unary()
-            return
-        self._expr(level + 1)
-        while self.i < len(self.tokens) and self.tokens[self.i] == self._BINARY[level]:
-            self.i += 1
-            self._expr(level + 1)
-
-    def _unary(self) -> None:
-        if self.i >= len(self.tokens):
-            raise ValueError(f"label expression {self.source!r} ends too early; expected a label")
-        tok = self.tokens[self.i]
-        if tok == "!":
-            self.i += 1
-            self._unary()
-        elif tok == "(":
-            self.i += 1
-            self._expr(0)
-            if self.i >= len(self.tokens) or self.tokens[self.i] != ")":
-                raise ValueError(f"unclosed '(' in label expression {self.source!r}; close it with ')'")
-            self.i += 1
-        elif tok == _ATOM:
-            self.i += 1
-        else:
-            raise ValueError(f"unexpected {tok!r} in label expression {self.source!r}; expected a label")
+    parse_label_expression(value)
 
 
 # --- misc -----------------------------------------------------------------------------------

@@ -130,6 +130,6 @@ def test_label_from_why_texts() -> None:
     ('"odd label"', {"odd label"}, True),
 ])
 def test_label_expressions(expr: str, labels: set[str], ok: bool) -> None:
-    from jenkinsbridge.agents.labels import parse_label_expression
+    from jenkinsbridge.spec.labels import parse_label_expression
 
     assert parse_label_expression(expr).matches(labels) is ok
