@@ -127,6 +127,9 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         header = self.headers.get("Jenkins-Crumb")
         return self.security.crumb_ok(self.caller, header)
 
+    def _lacks(self, permission: str) -> bool:
+        return self.security.missing(self.caller, permission)
+
     def _need(self, permission: str) -> None:
         if self.security.missing(self.caller, permission):
             msg = f"{self.caller.user} is missing the {permission} permission"

@@ -39,6 +39,8 @@ PERMISSIONS: dict[str, str] = {
     "Agent/Configure": "hudson.model.Computer.Configure",
     "Agent/Delete": "hudson.model.Computer.Delete",
     "Agent/Connect": "hudson.model.Computer.Connect",
+    "Agent/Disconnect": "hudson.model.Computer.Disconnect",
+    "Overall/SystemRead": "jenkins.model.Jenkins.SystemRead",
     "Credentials/Create": "com.cloudbees.plugins.credentials.CredentialsProvider.Create",
     "Credentials/Update": "com.cloudbees.plugins.credentials.CredentialsProvider.Update",
     "Credentials/View": "com.cloudbees.plugins.credentials.CredentialsProvider.View",
