@@ -27,7 +27,7 @@ import xml.etree.ElementTree as ET
 
 from jenkinsbridge.errors import RenderError
 
-__all__ = ["FOLDER_MANAGED", "FOLDER_TAGS", "merge_folder", "semantic_xml"]
+__all__ = ["FOLDER_MANAGED", "FOLDER_TAGS", "display_xml", "merge_folder", "semantic_xml"]
 
 FOLDER_TAGS = frozenset({"com.cloudbees.hudson.plugins.folder.Folder"})
 # What a managed folder's spec decides; everything else in its config.xml is the controller's.
@@ -122,3 +122,19 @@ def merge_folder(ours: str, server: str) -> str:
             theirs.attrib.update(mine.attrib)
     decl = _DECLARATION.match(ours)
     return (decl.group(0) + "\n" if decl else "") + ET.tostring(old, encoding="unicode")
+
+
+def display_xml(xml: str) -> str:
+    """One written form for showing a diff: the same indentation, quoting and entities on
+    both sides, so a diff shows what differs in content, not how Jenkins wrote it."""
+    try:
+        root = ET.fromstring(_DECLARATION.sub("", xml, count=1).encode("utf-8"))
+    except ET.ParseError:
+        return xml
+    for el in root.iter():
+        if len(el) and el.text is not None and not el.text.strip():
+            el.text = None
+        if el.tail is not None and not el.tail.strip():
+            el.tail = None
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="unicode") + "\n"

@@ -95,7 +95,7 @@ def test_dry_run_writes_nothing_and_shows_diffs(jenv: JenkinsDouble, tmp_path: P
     out = capsys.readouterr().out
     assert not _writes(jenv)
     assert "would be updated" in out and "bench/job-0001" in out
-    assert "-        JB_TOOL_VERSION = &#39;3.12&#39;" in out and "+        JB_TOOL_VERSION = &#39;3.11&#39;" in out
+    assert "-        JB_TOOL_VERSION = '3.12'" in out and "+        JB_TOOL_VERSION = '3.11'" in out
     assert "3.12" in jenv.config("bench/job-0001")
 
 

@@ -9,8 +9,10 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests.support.jenkins_double import folder_credentials
 from tests.support.jenkins_double.agents import handle_agent_paths
 from tests.support.jenkins_double.common import Plain, Reply, error_page, json_reply
+from tests.support.jenkins_double.declarative import after_run
 from tests.support.jenkins_double.exporter import export, parse_tree
 from tests.support.jenkins_double.items import (
     FOLDER_CLASS,
@@ -26,6 +28,7 @@ from tests.support.jenkins_double.routes_agents import AgentRoutes
 from tests.support.jenkins_double.routes_credentials import CredentialRoutes
 from tests.support.jenkins_double.security import PERMISSIONS, Caller, Security
 from tests.support.jenkins_double.state import Recorded, State
+from tests.support.jenkins_double.xstream import resave
 
 __all__ = ["Handler", "Reply"]
 
@@ -187,8 +190,15 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
             raise Reply(404, error_page(404, "Not Found"))
         if head == "config.xml":
             if method == "GET":
+                # AbstractItem.doConfigDotXml: Item.EXTENDED_READ (jenkinsci/jenkins
+                # core/src/main/java/hudson/model/AbstractItem.java); a folder's answer
+                # carries its credentials store (folder_credentials.py)
                 self._need("Job/ExtendedRead")
-                return Reply(200, item.xml, "application/xml")
+                xml = item.xml
+                if isinstance(item, Folder):
+                    xml = resave(folder_credentials.inject(xml, self.state.credentials.get(item.full_name, {})),
+                                 self.state.versions())
+                return Reply(200, xml, "application/xml")
             if method == "POST":
                 self._need("Job/Configure")
                 return self._update_item(item)
@@ -199,6 +209,8 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         if head in {"build", "buildWithParameters"} and method == "POST" and not isinstance(item, Folder):
             self._need("Job/Build")
             q = self.state.scheduler.enqueue(item.full_name, _pipeline_label(item))
+            # the run starts at once (flyweight) and a declarative pipeline re-saves its job
+            item.xml = resave(after_run(item.xml), self.state.versions())
             return Reply(201, b"", headers={"Location": f"{self.base}queue/item/{q.id}/"})
         if head.isdigit() and rest[1:2] == ["api"]:
             for b in self.state.scheduler.builds:
@@ -247,10 +259,13 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
             xml = self.body
         root = parse_config(xml, ITEM_TYPES, self.state.active_plugins())
         cls = Folder if root.tag == FOLDER_CLASS else Job
-        child = cls(name=name, xml=xml, parent=folder)  # type: ignore[call-arg]
+        store: dict[str, bytes] = {}
+        if cls is Folder:
+            xml, store = folder_credentials.extract(xml)
+        child = cls(name=name, xml=resave(xml, self.state.versions()), parent=folder)  # type: ignore[call-arg]
         folder.children[name] = child
         if isinstance(child, Folder):
-            self.state.credentials.setdefault(child.full_name, {})
+            self.state.credentials[child.full_name] = store
         return Reply(200, b"")
 
     def _update_item(self, item: Job) -> Reply:
@@ -258,7 +273,12 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         if root.tag != item.tag:
             raise Reply(500, error_page(500, f"java.io.IOException: Expecting class {item.cls} but got "
                                               f"class {ITEM_TYPES[root.tag][0]} instead"))
-        item.xml = self.body
+        xml = self.body
+        if isinstance(item, Folder):
+            # the posted config replaces the folder's properties, its credentials included
+            xml, self.state.credentials[item.full_name] = folder_credentials.extract(xml)
+            xml = _default_views(xml)
+        item.xml = resave(xml, self.state.versions())
         return Reply(200, b"")
 
     def _delete_item(self, item: Job) -> None:
@@ -277,13 +297,20 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         if name in folder.views():
             msg = f"A view already exists with the name \u201c{name}\u201d"
             raise Reply(400, error_page(400, msg), headers={"X-Error": msg})
-        root = parse_config(self.body, {k: (k, None) for k in VIEW_TYPES})
+        root = _parse_view(self.body)
         name_el = root.find("name")
         if name_el is None:
             name_el = ET.SubElement(root, "name")
         name_el.text = name
         folder.put_view(name, ET.tostring(root))
+        self._resave_folder(folder)
         return Reply(200, b"")
+
+    def _resave_folder(self, folder: Folder) -> None:
+        """Adding, changing or deleting a view saves its folder (cloudbees-folder
+        AbstractFolder.addView/onViewRenamed/deleteView call save())."""
+        if folder is not self.state.root:
+            folder.xml = resave(folder.xml, self.state.versions())
 
     def _view(self, method: str, folder: Folder, name: str, rest: list[str]) -> Reply:
         view = folder.views().get(name)
@@ -296,7 +323,7 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
             return Reply(200, b"<?xml version='1.1' encoding='UTF-8'?>\n" + view.xml, "application/xml")
         if rest == ["config.xml"] and method == "POST":
             self._need("View/Configure")
-            root = parse_config(self.body, {k: (k, None) for k in VIEW_TYPES})
+            root = _parse_view(self.body)
             if root.tag != view.root.tag:
                 raise Reply(500, error_page(500, "java.io.IOException: Expecting view type "
                                                   f"{view.root.tag} but got {root.tag} instead"))
@@ -304,10 +331,12 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
             if name_el is not None:
                 name_el.text = name
             folder.put_view(name, ET.tostring(root))
+            self._resave_folder(folder)
             return Reply(200, b"")
         if rest == ["doDelete"] and method == "POST":
             self._need("View/Delete")
             folder.delete_view(name)
+            self._resave_folder(folder)
             return Reply(302, b"", headers={"Location": folder.url(self.base)})
         raise Reply(404, error_page(404, "Not Found"))
 
@@ -345,6 +374,39 @@ class _PluginManager:
 
     def summary(self) -> dict[str, Any]:
         return {"_class": "hudson.LocalPluginManager"}
+
+
+# View.properties is a View$PropertyList (jenkinsci/jenkins core/src/main/java/hudson/model/
+# View.java); any other class there is one XStream cannot resolve.
+_VIEW_PROPERTY_CLASSES = {None, "hudson.model.View$PropertyList"}
+
+
+def _parse_view(body: bytes) -> ET.Element:
+    root = parse_config(body, {k: (k, None) for k in VIEW_TYPES})
+    props = root.find("properties")
+    cls = props.get("class") if props is not None else None
+    if cls not in _VIEW_PROPERTY_CLASSES:
+        raise ConfigRejected(500, "java.io.IOException: Unable to read: "
+                                  f"com.thoughtworks.xstream.mapper.CannotResolveClassException: {cls}")
+    return root
+
+
+def _default_views(posted: bytes) -> bytes:
+    """A posted folder config without ``folderViews`` keeps none: the folder gets its default
+    "All" view (cloudbees-folder AbstractFolder.init when views are empty). With it, the
+    posted views are the folder's views."""
+    root = ET.fromstring(posted)
+    if root.find("folderViews") is None:
+        ET.SubElement(ET.SubElement(ET.SubElement(root, "folderViews", {
+            "class": "com.cloudbees.hudson.plugins.folder.views.DefaultFolderViewHolder"}), "views"),
+            "hudson.model.AllView").append(_name("All"))
+    return ET.tostring(root)
+
+
+def _name(text: str) -> ET.Element:
+    el = ET.Element("name")
+    el.text = text
+    return el
 
 
 def _pipeline_label(item: Job) -> str | None:

@@ -9,11 +9,13 @@ from collections.abc import Callable, Iterator
 from http.server import ThreadingHTTPServer
 from typing import Any
 
+from tests.support.jenkins_double.declarative import after_run
 from tests.support.jenkins_double.handler import Handler
 from tests.support.jenkins_double.items import FOLDER_CLASS, Folder, Job
 from tests.support.jenkins_double.queue import Build, QueueItem, Scheduler
 from tests.support.jenkins_double.security import Security
 from tests.support.jenkins_double.state import DEFAULT_PLUGINS, Fault, Recorded, State
+from tests.support.jenkins_double.xstream import resave
 
 __all__ = ["JenkinsDouble"]
 
@@ -106,12 +108,39 @@ class JenkinsDouble:
         return item.xml.decode("utf-8")
 
     def set_config(self, path: str, xml: str) -> None:
-        """Change an item's config.xml as someone saving it in the web UI would."""
+        """Change an item's config.xml as someone saving it in the web UI would (Jenkins
+        saves it through XStream)."""
         item = self.item(path)
         if item is None:
             raise KeyError(path)
         with self.state.lock:
-            item.xml = xml.encode("utf-8")
+            item.xml = resave(xml.encode("utf-8"), self.state.versions())
+
+    def edit(self, path: str, old: str, new: str) -> None:
+        """A hand edit in the configure page: replace ``old`` by ``new`` in the saved config."""
+        text = self.config(path)
+        if old not in text:
+            raise AssertionError(f"{old!r} is not in {path}'s config.xml")
+        self.set_config(path, text.replace(old, new, 1))
+
+    def run_declarative(self, path: str) -> None:
+        """A run of a declarative pipeline starts: its job is re-saved with the properties
+        of its Jenkinsfile and the declarative actions (declarative.py)."""
+        item = self.item(path)
+        if item is None:
+            raise KeyError(path)
+        with self.state.lock:
+            item.xml = resave(after_run(item.xml), self.state.versions())
+
+    def resave_all(self, *, run_pipelines: bool = True) -> int:
+        """Jenkins saves every item again (e.g. after a plugin update; or every pipeline
+        runs once, with ``run_pipelines``); returns how many items were saved."""
+        with self.state.lock:
+            items = list(self.walk())
+            for item in items:
+                xml = after_run(item.xml) if run_pipelines else item.xml
+                item.xml = resave(xml, self.state.versions())
+        return len(items)
 
     def put(self, path: str, xml: str) -> Job:
         """Create an item directly (parents must exist)."""

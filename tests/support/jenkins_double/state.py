@@ -108,6 +108,11 @@ class State:
             node = node.children[p]
         return node
 
+    def versions(self) -> dict[str, str]:
+        """Installed and active plugins, name -> version (what XStream writes in ``plugin=``)."""
+        return {n: str(p["version"]) for n, p in self.plugins.items()
+                if p.get("active", True) and p.get("enabled", True)}
+
     def active_plugins(self) -> set[str]:
         return {n for n, p in self.plugins.items() if p.get("active", True) and p.get("enabled", True)}
 
