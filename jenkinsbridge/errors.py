@@ -276,6 +276,8 @@ _PERMISSION_NAMES: dict[str, str] = {
     "hudson.model.Computer.Configure": "Agent/Configure",
     "hudson.model.Computer.Delete": "Agent/Delete",
     "hudson.model.Computer.Connect": "Agent/Connect",
+    "hudson.model.Computer.Disconnect": "Agent/Disconnect",
+    "jenkins.model.Jenkins.SystemRead": "Overall/SystemRead",
     "com.cloudbees.plugins.credentials.CredentialsProvider.Create": "Credentials/Create",
     "com.cloudbees.plugins.credentials.CredentialsProvider.Update": "Credentials/Update",
     "com.cloudbees.plugins.credentials.CredentialsProvider.View": "Credentials/View",
@@ -300,10 +302,8 @@ def from_http_error(
         if "no valid crumb" in body.lower():
             msg = f"{action} {url}: 403 Forbidden: no valid crumb (CSRF protection refused the request)"
             return PermissionDeniedError(msg, status=status, url=url)
-        perm = _permission_from(body)
-        if perm is None and hdrs.get("x-required-permission"):
-            java = hdrs["x-required-permission"]
-            perm = _PERMISSION_NAMES.get(java, java)
+        java = hdrs.get("x-required-permission")
+        perm = _PERMISSION_NAMES.get(java, java) if java else _permission_from(body)
         who = hdrs.get("x-you-are-authenticated-as")
         need = f"missing permission {perm}" if perm else "missing permission"
         msg = f"{action} {url}: 403 Forbidden: {need}" + (f" (authenticated as {who})" if who else "")

@@ -26,6 +26,7 @@ from jenkinsbridge.errors import (
     JenkinsServerError,
     JenkinsUnreachableError,
     NotFoundError,
+    PermissionDeniedError,
 )
 from jenkinsbridge.jenkins.credentials import check_credentials
 from jenkinsbridge.jenkins.desired import Desired, desired_items
@@ -114,7 +115,7 @@ class Syncer:
             log.info("%s", w)
         existing = {p for p, r in inv.items.items() if r.is_folder}
         try:
-            self._preflight(plan, existing)
+            self._preflight(plan, existing, report.warnings)
         except JenkinsbridgeError as e:
             if not dry_run:
                 raise
@@ -152,7 +153,7 @@ class Syncer:
         return self.wire.item_config(a.path)
 
     # -- checks before writing
-    def _preflight(self, plan: list[Action], existing_folders: set[str]) -> None:
+    def _preflight(self, plan: list[Action], existing_folders: set[str], warnings: list[str]) -> None:
         written = [a for a in plan if a.op in {"create", "update"}]
         jobs: list[RenderedJob] = [a.desired.rendered for a in written
                                    if a.desired is not None and a.desired.rendered is not None]
@@ -164,7 +165,17 @@ class Syncer:
         if any(a.kind == "folder" for a in written):
             required.setdefault("cloudbees-folder", None)
         if required:
-            check_plugins(required, self.wire.plugins())
+            try:
+                installed = self.wire.plugins()
+            except PermissionDeniedError as e:
+                # the plugin manager needs Overall/SystemRead (Administer unless enabled);
+                # a least-privilege sync account writes anyway and says what it did not check
+                warning = (f"plugins not checked ({e.permission or 'permission'} needed to read the plugin "
+                           f"manager): make sure these are installed: {', '.join(sorted(required))}")
+                log.warning("%s", warning)
+                warnings.append(warning)
+            else:
+                check_plugins(required, installed)
         check_credentials(self.wire, jobs, existing_folders)
 
     # -- writing

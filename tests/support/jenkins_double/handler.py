@@ -135,6 +135,7 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
 
     def _need(self, permission: str) -> None:
         if self.security.missing(self.caller, permission):
+            permission = self.security.effective(permission)
             msg = f"{self.caller.user} is missing the {permission} permission"
             raise Reply(403, error_page(403, msg), headers={
                 "X-Required-Permission": PERMISSIONS[permission],
@@ -149,6 +150,9 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         if head == "crumbIssuer":
             return self._crumb(parts[1:])
         if head == "pluginManager" and parts[1:2] == ["api"]:
+            # PluginManager.getApi / doPlugins: Jenkins.SYSTEM_READ (jenkinsci/jenkins
+            # core/src/main/java/hudson/PluginManager.java)
+            self._need("Overall/SystemRead")
             return self._api(_PluginManager(self.state))
         if head == "queue":
             return self._queue(method, parts[1:])

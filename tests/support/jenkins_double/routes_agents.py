@@ -136,7 +136,9 @@ class AgentRoutes:
         if tail[:1] == ["api"]:
             return self._api(Plain(node.exported()))
         if tail == ["config.xml"] and method == "GET":
-            self._need("Agent/Configure")
+            # Computer.doConfigDotXml: EXTENDED_READ to read, CONFIGURE to write
+            # (jenkinsci/jenkins core/src/main/java/hudson/model/Computer.java)
+            self._need("Agent/ExtendedRead")
             return Reply(200, node.xml, "application/xml")
         if tail == ["config.xml"] and method == "POST":
             self._need("Agent/Configure")
