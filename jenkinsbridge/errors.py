@@ -171,10 +171,12 @@ class PluginsMissingError(JenkinsbridgeError):
 class CredentialsMissingError(JenkinsbridgeError):
     """Credentials IDs the spec names do not exist on the controller."""
 
-    def __init__(self, missing: list[tuple[str, str]]) -> None:
+    def __init__(self, missing: list[tuple[str, str]], reasons: dict[str, str] | None = None) -> None:
         self.missing = sorted(missing)
-        listing = ", ".join(f"{cid} (for {where})" for cid, where in self.missing)
-        super().__init__(f"credentials not found on Jenkins: {listing}")
+        self.reasons = dict(reasons or {})
+        listing = ", ".join(f"{cid} (for {where}{': ' + self.reasons[cid] if cid in self.reasons else ''})"
+                            for cid, where in self.missing)
+        super().__init__(f"credentials not found on Jenkins or not usable by jobs: {listing}")
 
 
 class DockerOperationError(JenkinsbridgeError):

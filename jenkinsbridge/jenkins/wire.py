@@ -204,6 +204,27 @@ class JenkinsWire:
         data = self.json(ep.CREDENTIALS_LIST.format(store=store), action=f"list credentials of {folder or 'system'}")
         return [str(c["id"]) for c in data.get("credentials", []) if "id" in c]
 
+    def credentials_by_domain(self, folder: str | None, *, user: str | None = None) -> dict[str, str]:
+        """Credentials ID -> domain URL name ('_' global), over every domain of the system
+        store (None), a folder's store, or (``user``) that user's own store."""
+        store = ep.USER_STORE.format(user=ep.q(user)) if user else ep.credentials_store(folder)
+        data = self.json(ep.CREDENTIALS_DOMAINS.format(store=store),
+                         action=f"list credentials of {('user ' + user) if user else folder or 'system'}")
+        out: dict[str, str] = {}
+        domains = data.get("domains") or {}
+        for name, domain in (domains.items() if isinstance(domains, dict) else []):
+            for c in (domain or {}).get("credentials") or []:
+                if isinstance(c, dict) and "id" in c:
+                    out.setdefault(str(c["id"]), str(name))
+        return out
+
+    def credential_scope(self, folder: str | None, domain: str, cid: str) -> str | None:
+        """The ``scope`` (GLOBAL, SYSTEM) a credential's config.xml names, if any."""
+        path = ep.CREDENTIAL_IN_DOMAIN.format(store=ep.credentials_store(folder), domain=ep.q(domain), id=ep.q(cid))
+        text = self.request("GET", path, action=f"read credentials {cid}").content.decode("utf-8")
+        m = re.search(r"<scope>\s*([A-Z_]+)\s*</scope>", text)
+        return m.group(1) if m else None
+
     # -- writes
     def create_item(self, path: str, xml: str) -> None:
         """Not idempotent: a lost answer is resolved by the caller, who looks first."""

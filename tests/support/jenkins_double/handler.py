@@ -158,6 +158,8 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
             return self._queue(method, parts[1:])
         if head == "computer":
             return self._computer(method, parts[1:])
+        if head == "user" and len(parts) >= 3 and parts[2] == "credentials":
+            return self._user_credentials(method, parts[1], parts[3:])
         if head in {"me", "whoAmI"} and parts[1:2] == ["api"]:
             return json_reply({"_class": "hudson.security.WhoAmI", "name": self.caller.user,
                           "authenticated": self.caller.via != "anonymous"})

@@ -189,12 +189,20 @@ class JenkinsDouble:
         with self.state.lock:
             return {k: v.decode("utf-8") for k, v in self.state.credentials.get(store, {}).items()}
 
-    def add_credentials(self, cid: str, store: str = "", secret: str = "s3cret") -> None:
-        xml = ("<org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl><scope>GLOBAL</scope>"
-               f"<id>{cid}</id><description/><secret>{secret}</secret>"
-               "</org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl>")
+    def add_credentials(self, cid: str, store: str = "", secret: str = "s3cret", *, domain: str = "_",
+                        scope: str = "GLOBAL", user: str | None = None) -> None:
+        """A secret-text credential in a store ('' system, else a folder), in ``domain``;
+        with ``user``, in that user's own store instead."""
+        xml = ("<org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl>"
+               f"<scope>{scope}</scope><id>{cid}</id><description/><secret>{secret}</secret>"
+               "</org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl>").encode()
         with self.state.lock:
-            self.state.credentials.setdefault(store, {})[cid] = xml.encode()
+            if user is not None:
+                self.state.user_credentials.setdefault(user, {})[cid] = xml
+            elif domain == "_":
+                self.state.credentials.setdefault(store, {})[cid] = xml
+            else:
+                self.state.domains.setdefault(store, {}).setdefault(domain, {})[cid] = xml
 
     # -- queue, nodes, builds (for agent provisioning)
     @property

@@ -94,6 +94,10 @@ class State:
     faults: list[Fault] = field(default_factory=list)
     # store key ("" = system store, else a folder's full name) -> id -> credential XML
     credentials: dict[str, dict[str, bytes]] = field(default_factory=lambda: {"": {}})
+    # store key -> domain name -> id -> credential XML (domains other than the global one)
+    domains: dict[str, dict[str, dict[str, bytes]]] = field(default_factory=dict)
+    # user -> id -> credential XML (the user's own store)
+    user_credentials: dict[str, dict[str, bytes]] = field(default_factory=dict)
     scheduler: Scheduler = field(default_factory=Scheduler)
     version: str = "2.462.3"
     latency: float = 0.0
