@@ -40,7 +40,7 @@ DEFAULT_LEAVES: frozenset[tuple[str, str]] = frozenset({
     ("concurrentBuild", "true"), ("abortPrevious", "false"), ("trim", "false"),
     ("sandbox", "false"), ("lightweight", "false"), ("filterExecutors", "false"),
     ("filterQueue", "false"), ("recurse", "false"), ("ignorePostCommitHooks", "false"),
-    ("doGenerateSubmoduleConfigurations", "false"),
+    ("doGenerateSubmoduleConfigurations", "false"), ("removeLastBuild", "false"),
 })
 # Containers that mean the same empty or absent.
 EMPTY_CONTAINERS = frozenset({"properties", "triggers", "parameterDefinitions", "submoduleCfg",

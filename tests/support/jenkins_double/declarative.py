@@ -66,7 +66,8 @@ def _el(tag: str, *fields: tuple[str, str], cls: str | None = None) -> ET.Elemen
 
 
 def _properties(options: str) -> list[ET.Element]:
-    out = []
+    """Job properties of ``options``, in the order the block names them."""
+    out: list[tuple[int, ET.Element]] = []
     m = re.search(r"buildDiscarder\s*\(\s*logRotator\s*\(([^)]*)\)", options)
     if m:
         a = _args(m.group(1))
@@ -75,12 +76,12 @@ def _properties(options: str) -> list[ET.Element]:
                         ("numToKeep", a.get("numToKeepStr") or "-1"),
                         ("artifactDaysToKeep", a.get("artifactDaysToKeepStr") or "-1"),
                         ("artifactNumToKeep", a.get("artifactNumToKeepStr") or "-1"), cls="hudson.tasks.LogRotator"))
-        out.append(prop)
+        out.append((m.start(), prop))
     m = re.search(r"disableConcurrentBuilds\s*\(([^)]*)\)", options)
     if m:
-        out.append(_el("org.jenkinsci.plugins.workflow.job.properties.DisableConcurrentBuildsJobProperty",
-                       ("abortPrevious", _args(m.group(1)).get("abortPrevious", "false"))))
-    return out
+        out.append((m.start(), _el("org.jenkinsci.plugins.workflow.job.properties.DisableConcurrentBuildsJobProperty",
+                                   ("abortPrevious", _args(m.group(1)).get("abortPrevious", "false")))))
+    return [el for _, el in sorted(out, key=lambda pe: pe[0])]
 
 
 def _triggers(block: str) -> list[ET.Element]:

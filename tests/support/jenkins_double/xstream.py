@@ -45,7 +45,8 @@ PLUGIN_PACKAGES: dict[str, str] = {
 # Fields XStream writes with their defaults when a post left them out, per class:
 # workflow-job WorkflowJob.java (keepDependencies from core Job.java, disabled,
 # resumeBlocked); workflow-job DisableConcurrentBuildsJobProperty.java (abortPrevious);
-# core hudson/model/StringParameterDefinition.java (trim); core hudson/model/ListView.java
+# core hudson/model/StringParameterDefinition.java and TextParameterDefinition.java (trim);
+# core hudson/tasks/LogRotator.java (removeLastBuild); core hudson/model/ListView.java
 # and View.java (filterExecutors, filterQueue, recurse); workflow-cps
 # CpsScmFlowDefinition.java (lightweight) and CpsFlowDefinition.java (sandbox).
 DEFAULT_FIELDS: dict[str, tuple[tuple[str, str | None], ...]] = {
@@ -54,6 +55,8 @@ DEFAULT_FIELDS: dict[str, tuple[tuple[str, str | None], ...]] = {
     "org.jenkinsci.plugins.workflow.job.properties.DisableConcurrentBuildsJobProperty": (
         ("abortPrevious", "false"),),
     "hudson.model.StringParameterDefinition": (("trim", "false"),),
+    "hudson.model.TextParameterDefinition": (("trim", "false"),),
+    "hudson.tasks.LogRotator": (("removeLastBuild", "false"),),
     "hudson.model.ListView": (("filterExecutors", "false"), ("filterQueue", "false"), ("recurse", "false")),
     "org.jenkinsci.plugins.workflow.cps.CpsScmFlowDefinition": (("lightweight", "false"),),
     "org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition": (("sandbox", "false"),),
