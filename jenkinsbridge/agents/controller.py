@@ -93,8 +93,9 @@ class AgentController:
 
     @classmethod
     def connect(cls, url: str, user: str | None, token: str | None, timeout: float = 30) -> AgentController:
-        # few, short retries: the loop polls again soon anyway
-        return cls(JenkinsWire(url, user, token, timeout=timeout, retries=2, backoff=0.25))
+        # few, short retries and no outage window: the loop polls again soon anyway, and
+        # rides out a controller restart pass by pass
+        return cls(JenkinsWire(url, user, token, timeout=timeout, retries=2, backoff=0.25, outage=0))
 
     @staticmethod
     def _path(template: str, **args: str) -> str:

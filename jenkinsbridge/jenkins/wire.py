@@ -12,7 +12,9 @@ we never need). On top it adds what a sync of many items needs:
   protection since Jenkins 2.96; a password session is not), and fetched again when
   Jenkins says "No valid crumb" (the session expired);
 - retries with exponential backoff on 502/503/504, connection resets and timeouts,
-  for idempotent requests only (GET, a config.xml POST, doDelete);
+  for idempotent requests only (GET, a config.xml POST, doDelete); while the controller
+  restarts (connection refused, or 503 while it starts up) retries go on for up to
+  ``outage`` seconds, not just ``retries`` times;
 - a timeout on every request;
 - every failure mapped into :mod:`jenkinsbridge.errors`, with the permission a 403 lacks.
 """
@@ -44,6 +46,7 @@ __all__ = ["RETRY_STATUSES", "JenkinsWire"]
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({502, 503, 504})
+_MAX_ATTEMPTS = 64  # the outage window is bounded in time and in count
 _API_TOKEN = re.compile(r"(11)?[0-9a-f]{32}")
 _XML = {"Content-Type": "application/xml; charset=utf-8"}
 
@@ -52,6 +55,11 @@ class _HttpFailure(Exception):
     def __init__(self, response: requests.Response) -> None:
         super().__init__(response.status_code)
         self.response = response
+
+
+class _Refused(JenkinsUnreachableError):
+    """Nothing listens (connection refused): the controller is down or restarting; the
+    request never reached it."""
 
 
 class _Redirected(Exception):
@@ -68,7 +76,7 @@ class JenkinsWire:
     def __init__(
         self, url: str, user: str | None = None, token: str | None = None, *,
         timeout: float = 30.0, retries: int = 4, backoff: float = 0.5, pool_size: int = 16,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = time.sleep, outage: float = 120.0,
     ) -> None:
         self.url = url if url.endswith("/") else url + "/"
         # retries=0: retrying is decided here, per request, by whether it is safe
@@ -76,6 +84,7 @@ class JenkinsWire:
         self.timeout = timeout
         self.pool_size = pool_size  # python-jenkins keeps up to 10 connections per host
         self.retries = retries
+        self.outage = outage
         self.backoff = backoff
         self._sleep = sleep
         # python-jenkins's crumb: None not known yet, False none needed, else the issuer's answer
@@ -107,6 +116,8 @@ class JenkinsWire:
         except jenkins.TimeoutException as e:
             raise JenkinsUnreachableError(f"{where}: timed out after {self.timeout}s") from e
         except requests.ConnectionError as e:
+            if "refused" in str(e).lower() or "NewConnectionError" in repr(e):
+                raise _Refused(f"{where}: cannot reach Jenkins (connection refused): {e}") from e
             raise JenkinsUnreachableError(f"{where}: cannot reach Jenkins: {e}") from e
         except (jenkins.JenkinsException, requests.RequestException) as e:
             if seen and seen[-1].status_code >= 400:
@@ -123,6 +134,13 @@ class JenkinsWire:
         hdrs = dict(headers or {})
         crumb_retried = False
         attempt = 0
+        started = time.monotonic()
+
+        def again(outage: bool) -> bool:
+            if attempt < self.retries:
+                return True
+            return outage and attempt < _MAX_ATTEMPTS and time.monotonic() - started < self.outage
+
         while True:
             if method == "POST":
                 self._ensure_crumb()
@@ -137,14 +155,15 @@ class JenkinsWire:
                     self._drop_crumb()
                     crumb_retried = True
                     continue
-                if status in RETRY_STATUSES and idempotent and attempt < self.retries:
+                if status in RETRY_STATUSES and idempotent and again(status == 503):
                     attempt += 1
                     self._wait(attempt, resp, f"{method} {path}: HTTP {status}")
                     continue
                 raise from_http_error(status, self.url + path, resp.text, action=action or method,
                                       headers=dict(resp.headers)) from f
             except JenkinsUnreachableError as e:
-                if idempotent and attempt < self.retries:
+                # a refused connection never reached Jenkins: even a create may be sent again
+                if (idempotent or isinstance(e, _Refused)) and again(isinstance(e, _Refused)):
                     attempt += 1
                     self._wait(attempt, None, str(e))
                     continue

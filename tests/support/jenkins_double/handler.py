@@ -65,6 +65,9 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         return f"http://{host}/"
 
     def _handle(self, method: str) -> None:
+        if self.state.down:  # the controller is restarting: this connection ends unanswered
+            self.close_connection = True
+            return
         split = urlsplit(self.path)
         path = unquote(split.path)
         if handle_agent_paths(self, method, path):  # unprotected, like Jenkins

@@ -39,6 +39,7 @@ class JenkinsDouble:
         self.password = "admin-password"
         self.token = self.security.add_user(self.user, self.password)
         handler = type("BoundHandler", (Handler,), {"state": self.state, "security": self.security})
+        self._handler = handler
         self._server = _Server(("127.0.0.1", 0), handler)
         self._thread: threading.Thread | None = None
 
@@ -59,6 +60,32 @@ class JenkinsDouble:
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+    def restart(self, down_for: float) -> threading.Thread:
+        """The controller restarts: for ``down_for`` seconds nothing listens (connection
+        refused) and open connections are dropped at their next request; then it serves
+        again with every web session gone (crumbs issued before fail). Items, views,
+        credentials, nodes and the queue persist, as Jenkins keeps them on disk
+        (``JENKINS_HOME``, ``queue.xml``). Returns the thread that brings it back."""
+        host, port = self._server.server_address[:2]
+        with self.state.lock:
+            self.state.down = True
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+        def back() -> None:
+            time.sleep(down_for)
+            self.security.expire_sessions()
+            self._server = _Server((str(host), int(port)), self._handler)
+            with self.state.lock:
+                self.state.down = False
+            self.start()
+
+        thread = threading.Thread(target=back, name="jenkins-double-restart", daemon=True)
+        thread.start()
+        return thread
 
     def __enter__(self) -> JenkinsDouble:
         return self.start()

@@ -101,6 +101,7 @@ class State:
     scheduler: Scheduler = field(default_factory=Scheduler)
     version: str = "2.462.3"
     latency: float = 0.0
+    down: bool = False  # restarting: open connections are dropped
     started: float = field(default_factory=time.time)
 
     def resolve(self, parts: list[str]) -> Job | None:
