@@ -87,12 +87,18 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         try:
             if fault is not None and not fault.after:
                 raise Reply(fault.status, error_page(fault.status, "Service Unavailable"))
+            # BasicHeaderProcessor / BasicHeaderApiTokenAuthenticator: a wrong user or token is a
+            # 401 with WWW-Authenticate (jenkinsci/jenkins core/src/main/java/jenkins/security/
+            # BasicHeaderProcessor.java); anonymous then needs Overall/Read for everything
+            # but the agent and crumb endpoints (core jenkins/model/Jenkins.java, getTarget)
             caller = self.security.authenticate(self.headers.get("Authorization"), self.headers.get("Cookie"))
             if caller is None:
                 raise Reply(401, error_page(401, "Invalid password/token for user"),
                             headers={"WWW-Authenticate": 'Basic realm="Jenkins"'})
             self.caller = caller
             self._need("Overall/Read")
+            # CrumbFilter: a POST without a valid crumb is refused before any action, except
+            # for API token callers (core hudson/security/csrf/CrumbFilter.java; 2.96+)
             if method == "POST" and not self._crumb_ok(path):
                 raise Reply(403, error_page(403, "No valid crumb was included in the request"))
             with st.lock:
@@ -215,6 +221,8 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
             self._need("Job/Delete")
             self._delete_item(item)
             return Reply(302, b"", headers={"Location": item.parent.url(self.base)})
+        # ParameterizedJobMixIn.doBuild: Item.BUILD; 201 with the queue item's URL in Location
+        # (jenkinsci/jenkins core/src/main/java/jenkins/model/ParameterizedJobMixIn.java)
         if head in {"build", "buildWithParameters"} and method == "POST" and not isinstance(item, Folder):
             self._need("Job/Build")
             q = self.state.scheduler.enqueue(item.full_name, _pipeline_label(item))
@@ -228,6 +236,8 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         raise Reply(404, error_page(404, "Not Found"))
 
     def _api(self, obj: Any) -> Reply:
+        # hudson.model.Api.doJson: ``tree=`` (a malformed one is a 400) or ``depth``
+        # (jenkinsci/jenkins core/src/main/java/hudson/model/Api.java; exporter.py)
         fmt = self.query.get("tree")
         try:
             tree = parse_tree(fmt) if fmt is not None else None
@@ -237,6 +247,12 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         return json_reply(export(obj, tree=tree, depth=depth))
 
     def _create_item(self, folder: Folder) -> Reply:
+        """ItemGroupMixIn.createTopLevelItem (jenkinsci/jenkins core/src/main/java/hudson/model/
+        ItemGroupMixIn.java): Item.CREATE on the parent; ``name`` required; the name checked
+        by Jenkins.checkGoodName (unsafe characters, "." and "..", texts from core
+        Messages.properties, also in X-Error); an existing name is a 400 "A job already
+        exists with the name"; ``mode=copy&from=``, ``mode=<descriptor>`` or an XML body
+        (Items.load: an unknown root class is a 500)."""
         self._need("Job/Create")
         name = self.query.get("name")
         form: dict[str, str] = {}
@@ -278,6 +294,9 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         return Reply(200, b"")
 
     def _update_item(self, item: Job) -> Reply:
+        """AbstractItem.updateByXml (core hudson/model/AbstractItem.java): another item class
+        is refused with "Expecting class … but got class … instead"; the item is then loaded
+        from the posted XML and saved by XStream (xstream.py)."""
         root = parse_config(self.body, ITEM_TYPES, self.state.active_plugins())
         if root.tag != item.tag:
             raise Reply(500, error_page(500, f"java.io.IOException: Expecting class {item.cls} but got "
@@ -291,6 +310,8 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         return Reply(200, b"")
 
     def _delete_item(self, item: Job) -> None:
+        # AbstractItem.doDoDelete: Item.DELETE, then a 302 to the parent (core AbstractItem.java);
+        # a folder's credentials go with it (they live in its config.xml)
         del item.parent.children[item.name]
         if isinstance(item, Folder):
             prefix = item.full_name
@@ -299,6 +320,8 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
 
     # -- views
     def _create_view(self, folder: Folder) -> Reply:
+        # View.create / ViewGroupMixIn (core hudson/model/View.java, MyViewsProperty): View.CREATE;
+        # "A view already exists with the name" (core Messages.properties, Hudson_ViewAlreadyExists)
         self._need("View/Create")
         name = self.query.get("name")
         if not name:
@@ -352,6 +375,8 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
     # -- credentials stores
     # -- crumbs
     def _crumb(self, rest: list[str]) -> Reply:
+        # crumbIssuer/api: DefaultCrumbIssuer exports crumb and crumbRequestField; with CSRF
+        # protection off there is no crumbIssuer (404) (core hudson/security/csrf/CrumbIssuer.java)
         if not self.security.csrf:
             raise Reply(404, error_page(404, "Not Found"))
         crumb = self.security.crumb_for(self.caller)

@@ -315,6 +315,10 @@ class Scheduler:
             return f"Waiting for next available executor on \u2018{label}\u2019"
 
     def _pick(self, item: QueueItem) -> Node | None:
+        # Queue.maintain hands a buildable item to an idle executor of an online node that
+        # can take it: Node.canTake refuses an item whose label the node lacks and, in mode
+        # EXCLUSIVE, an item without a label (core hudson/model/Node.java, canTake;
+        # hudson/model/Queue.java, maintain; LoadBalancer.CONSISTENT_HASH picks among them)
         for node in self.nodes.values():
             if not node.online or len(node.busy) >= node.executors:
                 continue

@@ -117,12 +117,17 @@ class AgentRoutes:
     def _computer(self, method: str, rest: list[str]) -> Reply:
         sch = self.state.scheduler
         if rest[:1] == ["api"]:
+            # ComputerSet exports computer[], busyExecutors, totalExecutors (core ComputerSet.java);
+            # each Computer displayName, offline, temporarilyOffline, idle, executors,
+            # assignedLabels, offlineCause … (core hudson/model/Computer.java)
             comps = [Plain(_master()), *[Plain(n.exported()) for n in sch.nodes.values()]]
             busy = sum(len(n.busy) for n in sch.nodes.values())
             total = sum(n.executors for n in sch.nodes.values() if n.online)
             return self._api(Plain({"_class": "hudson.model.ComputerSet", "busyExecutors": busy,
                                      "computer": comps, "displayName": "Nodes", "totalExecutors": total}))
         if rest == ["doCreateItem"] and method == "POST":
+            # ComputerSet.doDoCreateItem: Computer.CREATE; the form's ``json`` describes the
+            # node; an existing name is refused (core hudson/model/ComputerSet.java)
             self._need("Agent/Create")
             return self._create_node()
         if not rest:
@@ -147,10 +152,13 @@ class AgentRoutes:
             sch._dispatch()
             return Reply(200, b"")
         if tail == ["doDelete"] and method == "POST":
+            # Computer.doDoDelete: Computer.DELETE, then a 302 to computer/ (core Computer.java)
             self._need("Agent/Delete")
             sch.remove_node(name)
             return Reply(302, b"", headers={"Location": f"{self.base}computer/"})
         if tail in (["jenkins-agent.jnlp"], ["slave-agent.jnlp"]):
+            # SlaveComputer's JNLP file carries the agent secret and needs Computer.CONNECT
+            # (core hudson/slaves/SlaveComputer.java, getJnlpMac; jenkins-agent.jnlp.jelly)
             self._need("Agent/Connect")
             return Reply(200, _jnlp(self.base, name, node.secret), "application/x-java-jnlp-file")
         if tail == ["toggleOffline"] and method == "POST":

@@ -134,6 +134,9 @@ class State:
 
     @staticmethod
     def redact(xml: bytes) -> bytes:
+        """A credential's config.xml as the credentials plugin serves it: every secret field
+        replaced by ``<secret-redacted/>`` (jenkinsci/credentials-plugin src/main/java/com/
+        cloudbees/plugins/credentials/CredentialsStoreAction.java, SECRETS_REDACTED)."""
         root = ET.fromstring(xml)
         for el in root.iter():
             if el.tag in SECRET_FIELDS:
