@@ -27,9 +27,12 @@ import xml.etree.ElementTree as ET
 
 from jenkinsbridge.errors import RenderError
 
-__all__ = ["FOLDER_MANAGED", "FOLDER_TAGS", "display_xml", "merge_folder", "semantic_xml"]
+__all__ = ["FOLDER_CREDENTIALS", "FOLDER_MANAGED", "FOLDER_TAGS", "display_xml", "keep_folder_credentials",
+           "merge_folder", "semantic_xml", "without_folder_credentials"]
 
 FOLDER_TAGS = frozenset({"com.cloudbees.hudson.plugins.folder.Folder"})
+# cloudbees-folder's FolderCredentialsProvider keeps a folder's credentials store here
+FOLDER_CREDENTIALS = "com.cloudbees.hudson.plugins.folder.properties.FolderCredentialsProvider_-FolderCredentialsProperty"
 # What a managed folder's spec decides; everything else in its config.xml is the controller's.
 FOLDER_MANAGED = ("description", "displayName")
 
@@ -138,3 +141,32 @@ def display_xml(xml: str) -> str:
             el.tail = None
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="unicode") + "\n"
+
+
+def without_folder_credentials(xml: str) -> str:
+    """A folder's config.xml without its credentials store (secrets encrypted with the
+    controller's own key: of no use elsewhere, and never to be written to disk)."""
+    if FOLDER_CREDENTIALS not in xml:
+        return xml
+    root = ET.fromstring(_DECLARATION.sub("", xml, count=1).encode("utf-8"))
+    for props in root.findall("properties"):
+        for prop in props.findall(FOLDER_CREDENTIALS):
+            props.remove(prop)
+    decl = _DECLARATION.match(xml)
+    return (decl.group(0) + "\n" if decl else "") + ET.tostring(root, encoding="unicode")
+
+
+def keep_folder_credentials(new: str, server: str) -> str:
+    """``new`` with the credentials store the server's copy of the folder has, so that
+    writing it leaves the folder's credentials as they are."""
+    old = ET.fromstring(_DECLARATION.sub("", server, count=1).encode("utf-8"))
+    store = old.find(f"properties/{FOLDER_CREDENTIALS}")
+    root = ET.fromstring(_DECLARATION.sub("", without_folder_credentials(new), count=1).encode("utf-8"))
+    if store is None or root.tag not in FOLDER_TAGS:
+        return without_folder_credentials(new)
+    props = root.find("properties")
+    if props is None:
+        props = ET.SubElement(root, "properties")
+    props.append(store)
+    decl = _DECLARATION.match(new)
+    return (decl.group(0) + "\n" if decl else "") + ET.tostring(root, encoding="unicode")
