@@ -32,7 +32,8 @@ __all__ = ["FOLDER_CREDENTIALS", "FOLDER_MANAGED", "FOLDER_TAGS", "display_xml",
 
 FOLDER_TAGS = frozenset({"com.cloudbees.hudson.plugins.folder.Folder"})
 # cloudbees-folder's FolderCredentialsProvider keeps a folder's credentials store here
-FOLDER_CREDENTIALS = "com.cloudbees.hudson.plugins.folder.properties.FolderCredentialsProvider_-FolderCredentialsProperty"
+FOLDER_CREDENTIALS = ("com.cloudbees.hudson.plugins.folder.properties."
+                      "FolderCredentialsProvider_-FolderCredentialsProperty")
 # What a managed folder's spec decides; everything else in its config.xml is the controller's.
 FOLDER_MANAGED = ("description", "displayName")
 
