@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import traceback
-import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -18,7 +17,6 @@ from tests.support.jenkins_double.items import (
     FOLDER_CLASS,
     ITEM_MODES,
     ITEM_TYPES,
-    VIEW_TYPES,
     ConfigRejected,
     Folder,
     Job,
@@ -26,6 +24,7 @@ from tests.support.jenkins_double.items import (
 )
 from tests.support.jenkins_double.routes_agents import AgentRoutes
 from tests.support.jenkins_double.routes_credentials import CredentialRoutes
+from tests.support.jenkins_double.routes_views import ViewRoutes, default_views
 from tests.support.jenkins_double.security import PERMISSIONS, Caller, Security
 from tests.support.jenkins_double.state import Recorded, State
 from tests.support.jenkins_double.xstream import resave
@@ -35,7 +34,7 @@ __all__ = ["Handler", "Reply"]
 _UNSAFE = set("?*/\\%!@#$^&|<>[]:;")
 
 
-class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
+class Handler(AgentRoutes, CredentialRoutes, ViewRoutes, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out as separate writes
     state: State
@@ -305,7 +304,7 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         if isinstance(item, Folder):
             # the posted config replaces the folder's properties, its credentials included
             xml, self.state.credentials[item.full_name] = folder_credentials.extract(xml)
-            xml = _default_views(xml)
+            xml = default_views(xml)
         item.xml = resave(xml, self.state.versions())
         return Reply(200, b"")
 
@@ -317,60 +316,6 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
             prefix = item.full_name
             for key in [k for k in self.state.credentials if k == prefix or k.startswith(prefix + "/")]:
                 del self.state.credentials[key]
-
-    # -- views
-    def _create_view(self, folder: Folder) -> Reply:
-        # View.create / ViewGroupMixIn (core hudson/model/View.java, MyViewsProperty): View.CREATE;
-        # "A view already exists with the name" (core Messages.properties, Hudson_ViewAlreadyExists)
-        self._need("View/Create")
-        name = self.query.get("name")
-        if not name:
-            raise Reply(400, error_page(400, "Query parameter 'name' is required"))
-        if name in folder.views():
-            msg = f"A view already exists with the name \u201c{name}\u201d"
-            raise Reply(400, error_page(400, msg), headers={"X-Error": msg})
-        root = _parse_view(self.body)
-        name_el = root.find("name")
-        if name_el is None:
-            name_el = ET.SubElement(root, "name")
-        name_el.text = name
-        folder.put_view(name, ET.tostring(root))
-        self._resave_folder(folder)
-        return Reply(200, b"")
-
-    def _resave_folder(self, folder: Folder) -> None:
-        """Adding, changing or deleting a view saves its folder (cloudbees-folder
-        AbstractFolder.addView/onViewRenamed/deleteView call save())."""
-        if folder is not self.state.root:
-            folder.xml = resave(folder.xml, self.state.versions())
-
-    def _view(self, method: str, folder: Folder, name: str, rest: list[str]) -> Reply:
-        view = folder.views().get(name)
-        if view is None:
-            raise Reply(404, error_page(404, "Not Found"))
-        if rest[:1] == ["api"]:
-            return self._api(view.bind(self.base))
-        if rest == ["config.xml"] and method == "GET":
-            self._need("View/Read")
-            return Reply(200, b"<?xml version='1.1' encoding='UTF-8'?>\n" + view.xml, "application/xml")
-        if rest == ["config.xml"] and method == "POST":
-            self._need("View/Configure")
-            root = _parse_view(self.body)
-            if root.tag != view.root.tag:
-                raise Reply(500, error_page(500, "java.io.IOException: Expecting view type "
-                                                  f"{view.root.tag} but got {root.tag} instead"))
-            name_el = root.find("name")
-            if name_el is not None:
-                name_el.text = name
-            folder.put_view(name, ET.tostring(root))
-            self._resave_folder(folder)
-            return Reply(200, b"")
-        if rest == ["doDelete"] and method == "POST":
-            self._need("View/Delete")
-            folder.delete_view(name)
-            self._resave_folder(folder)
-            return Reply(302, b"", headers={"Location": folder.url(self.base)})
-        raise Reply(404, error_page(404, "Not Found"))
 
     # -- credentials stores
     # -- crumbs
@@ -408,39 +353,6 @@ class _PluginManager:
 
     def summary(self) -> dict[str, Any]:
         return {"_class": "hudson.LocalPluginManager"}
-
-
-# View.properties is a View$PropertyList (jenkinsci/jenkins core/src/main/java/hudson/model/
-# View.java); any other class there is one XStream cannot resolve.
-_VIEW_PROPERTY_CLASSES = {None, "hudson.model.View$PropertyList"}
-
-
-def _parse_view(body: bytes) -> ET.Element:
-    root = parse_config(body, {k: (k, None) for k in VIEW_TYPES})
-    props = root.find("properties")
-    cls = props.get("class") if props is not None else None
-    if cls not in _VIEW_PROPERTY_CLASSES:
-        raise ConfigRejected(500, "java.io.IOException: Unable to read: "
-                                  f"com.thoughtworks.xstream.mapper.CannotResolveClassException: {cls}")
-    return root
-
-
-def _default_views(posted: bytes) -> bytes:
-    """A posted folder config without ``folderViews`` keeps none: the folder gets its default
-    "All" view (cloudbees-folder AbstractFolder.init when views are empty). With it, the
-    posted views are the folder's views."""
-    root = ET.fromstring(posted)
-    if root.find("folderViews") is None:
-        ET.SubElement(ET.SubElement(ET.SubElement(root, "folderViews", {
-            "class": "com.cloudbees.hudson.plugins.folder.views.DefaultFolderViewHolder"}), "views"),
-            "hudson.model.AllView").append(_name("All"))
-    return ET.tostring(root)
-
-
-def _name(text: str) -> ET.Element:
-    el = ET.Element("name")
-    el.text = text
-    return el
 
 
 def _pipeline_label(item: Job) -> str | None:
