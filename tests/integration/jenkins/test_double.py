@@ -169,3 +169,23 @@ def test_agent_side_endpoints(jd: JenkinsDouble) -> None:
     assert item.build is not None and item.build.result == "FAILURE"
     assert jd.running() == []
     assert not [r for r in jd.requests if r.path.startswith("/_double")]  # not in the log
+
+
+def test_only_exported_fields_and_only_readable_items(jd: JenkinsDouble) -> None:
+    """Queue.Item's assigned label is not exported: naming it in tree= gets nothing; an
+    account without Job/Read sees an empty queue and gets 404 for an item."""
+    item = jd.enqueue("app/build", label="python")
+    s = requests.Session()
+    s.auth = (jd.user, jd.token)
+    got = s.get(jd.url + "queue/api/json?tree=items[id,assignedLabel[name],why]", timeout=5).json()
+    assert got["items"] == [{"_class": "hudson.model.Queue$BuildableItem", "id": item.id,
+                             "why": "Waiting for next available executor"}]
+    token = jd.security.add_user("viewer", "pw", permissions={"Overall/Read"})
+    other = requests.Session()
+    other.auth = ("viewer", token)
+    assert other.get(jd.url + "queue/api/json", timeout=5).json()["items"] == []
+    assert other.get(jd.url + f"queue/item/{item.id}/api/json", timeout=5).status_code == 404
+    r = other.post(jd.url + "computer/doCreateItem?name=n&type=x", timeout=5)
+    assert r.status_code == 403 and r.headers["X-Required-Permission"] == "hudson.model.Computer.Create"
+    r = other.get(jd.url + "pluginManager/api/json", timeout=5)
+    assert r.status_code == 403 and r.headers["X-Required-Permission"] == "hudson.model.Hudson.Administer"
