@@ -92,6 +92,14 @@ def label_matches(expr: str | None, labels: set[str]) -> bool:
     return result
 
 
+def label_name(expr: str) -> str:
+    """The name Jenkins gives a label expression (what ``why`` shows): operators joined
+    without spaces, parentheses kept as written (jenkinsci/jenkins core/src/main/java/
+    hudson/model/labels/LabelExpression.java, ``Binary.combine``: paren(op, lhs) + op.str +
+    paren(op, rhs); ``Paren``: '(' + expression + ')'; ``Not``: '!' + operand)."""
+    return "".join(_TOKEN.findall(expr))
+
+
 @dataclass(eq=False)
 class Build:
     job: str
@@ -300,7 +308,7 @@ class Scheduler:
         hudson/model/Queue.java) with ``CauseOfBlockage`` texts (core/src/main/java/hudson/
         model/queue/CauseOfBlockage.java, hudson/model/Messages.properties)."""
         with self.lock:
-            label = item.label.strip() if item.label and item.label.strip() else None
+            label = label_name(item.label) if item.label and item.label.strip() else None
             if not self.nodes or label is None:  # "no master/agent. pointless to talk about nodes"
                 return "Waiting for next available executor"
             matching = [n for n in self.nodes.values() if label_matches(label, n.labels)]

@@ -40,14 +40,14 @@ def test_no_node_with_the_label_or_several() -> None:
     sch = Scheduler()
     node(sch, "g", "go")
     item = sch.enqueue("app/build", "python && linux")
-    assert sch.why(item) == "There are no nodes with the label \u2018python && linux\u2019"
+    assert sch.why(item) == "There are no nodes with the label \u2018python&&linux\u2019"
     node(sch, "p1", "python linux")
     node(sch, "p2", "python linux")
-    assert sch.why(item) == "All nodes of label \u2018python && linux\u2019 are offline"
+    assert sch.why(item) == "All nodes of label \u2018python&&linux\u2019 are offline"
     node(sch, "p3", "python linux", online=True)  # takes the item
-    second = sch.enqueue("app/build", "python && linux")
-    assert sch.why(second) == "Waiting for next available executor on \u2018python && linux\u2019"
-    assert label_from_why(sch.why(second)) == "python && linux"
+    second = sch.enqueue("app/build", "python&&linux")
+    assert sch.why(second) == "Waiting for next available executor on \u2018python&&linux\u2019"
+    assert label_from_why(sch.why(second)) == "python&&linux"
 
 
 def test_placeholders_make_every_case_name_the_label() -> None:
