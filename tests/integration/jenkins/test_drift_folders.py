@@ -33,6 +33,13 @@ def _spec(tmp_path: Path) -> RenderResult:
       - {{name: SKIP_IT, type: boolean, default: true}}
       - {{name: PROFILE, type: choice, choices: [dev, prod]}}
 """ for n in NAMES)
+    jobs += """
+  - name: fromscm
+    language: python
+    jenkinsfile: scm
+    source: {url: "https://git.example.com/acme/fromscm.git", branch: main}
+    keep: {builds: 20}
+"""
     path = tmp_path / "drift.yaml"
     path.write_text("version: 1\ndefaults: {folder: team}\njobs:" + jobs, encoding="utf-8")
     return render_spec(load_specs([path]))
@@ -45,7 +52,7 @@ def _posts(jd: JenkinsDouble) -> list[str]:
 def test_resave_is_not_drift_and_hand_edits_are(jd: JenkinsDouble, client: Jenkins, tmp_path: Path) -> None:
     result = _spec(tmp_path)
     client.sync(result)
-    assert jd.resave_all() == len(NAMES) + 1
+    assert jd.resave_all() == len(NAMES) + 2
     saved = jd.config("team/script")
     # what Jenkins wrote differs from what we posted, in form only
     assert 'plugin="workflow-job@' in saved and "DeclarativeJobPropertyTrackerAction" in saved
@@ -59,7 +66,9 @@ def test_resave_is_not_drift_and_hand_edits_are(jd: JenkinsDouble, client: Jenki
     jd.edit("team/param", "<defaultValue>verify</defaultValue>", "<defaultValue>deploy</defaultValue>")
     jd.edit("team/scm", "https://git.example.com/acme/scm.git", "https://git.example.com/evil/scm.git")
     jd.edit("team/discarder", "<numToKeep>20</numToKeep>", "<numToKeep>5</numToKeep>")
-    edited = {f"team/{n}" for n in NAMES if n != "untouched"}
+    jd.edit("team/fromscm", "<url>https://git.example.com/acme/fromscm.git</url>",
+            "<url>https://git.example.com/evil/fromscm.git</url>")
+    edited = {f"team/{n}" for n in NAMES if n != "untouched"} | {"team/fromscm"}
 
     jd.reset_requests()
     kept = client.sync(result, options=Options(check_drift=True, keep_manual=True))
