@@ -187,5 +187,9 @@ def test_only_exported_fields_and_only_readable_items(jd: JenkinsDouble) -> None
     assert other.get(jd.url + f"queue/item/{item.id}/api/json", timeout=5).status_code == 404
     r = other.post(jd.url + "computer/doCreateItem?name=n&type=x", timeout=5)
     assert r.status_code == 403 and r.headers["X-Required-Permission"] == "hudson.model.Computer.Create"
+    jd.put("app", "<com.cloudbees.hudson.plugins.folder.Folder><description/>"
+                  "</com.cloudbees.hudson.plugins.folder.Folder>")
+    assert other.get(jd.url + "api/json?tree=jobs[name]", timeout=5).json()["jobs"] == []
+    assert other.get(jd.url + "job/app/api/json", timeout=5).status_code == 404
     r = other.get(jd.url + "pluginManager/api/json", timeout=5)
     assert r.status_code == 403 and r.headers["X-Required-Permission"] == "hudson.model.Hudson.Administer"

@@ -175,7 +175,10 @@ class Handler(AgentRoutes, CredentialRoutes, ViewRoutes, BaseHTTPRequestHandler)
         item: Job = self.state.root
         i = 0
         while i + 1 < len(parts) and parts[i] == "job":
-            if not isinstance(item, Folder) or parts[i + 1] not in item.children:
+            # AbstractFolder.getItem / Jenkins.getItem: an item the caller may not read is
+            # not there for them (null: 404), unless they may discover it (403)
+            # (jenkinsci/cloudbees-folder-plugin AbstractFolder.java; core jenkins/model/Jenkins.java)
+            if not isinstance(item, Folder) or parts[i + 1] not in item.children or self._lacks("Job/Read"):
                 raise Reply(404, error_page(404, "Not Found"))
             item = item.children[parts[i + 1]]
             i += 2
@@ -187,10 +190,10 @@ class Handler(AgentRoutes, CredentialRoutes, ViewRoutes, BaseHTTPRequestHandler)
             return Reply(200, f"<html><body>{item.full_name}</body></html>")
         head = rest[0]
         if head == "api":
-            if item is not self.state.root:
-                self._need("Job/Read")
             bound = item.bind(self.base)
             bound.csrf = self.security.csrf
+            # ItemGroup.getItems lists only items the caller may read
+            bound.readable = not self._lacks("Job/Read")
             return self._api(bound)
         if head == "createItem" and method == "POST" and isinstance(item, Folder):
             return self._create_item(item)

@@ -256,6 +256,7 @@ class BoundItem:
     item: Job
     base: str
     csrf: bool = True
+    readable: bool = True  # the caller has Job/Read: children are listed
 
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {"_class": self.item.cls, "name": self.item.name, "url": self.item.url(self.base)}
@@ -278,7 +279,7 @@ class BoundItem:
                    "numExecutors": 0, "description": None, "quietingDown": False, "useCrumbs": self.csrf,
                    "useSecurity": True, "url": self.base}
         if isinstance(it, Folder):
-            out["jobs"] = [c.bind(self.base) for c in it.children.values()]
+            out["jobs"] = [c.bind(self.base) for c in it.children.values()] if self.readable else []
             views = it.views()
             out["views"] = [v.bind(self.base) for v in views.values()]
             first = next(iter(views.values()), None)
