@@ -83,6 +83,7 @@ class Provisioner:
         self._unmatched: set[str] = set()
         self._capped: dict[str, tuple[int, int]] = {}
         self.placeholders = PlaceholderNodes(self.owner, config.templates)
+        self._placeholder_problem: str | None = None
 
     # --- the two rhythms ----------------------------------------------------------------
     def tick(self) -> None:
@@ -101,8 +102,12 @@ class Provisioner:
         if not self._closing:
             try:
                 self.placeholders.ensure(self.controller, nodes)
-            except JenkinsbridgeError as e:
-                log.warning("label placeholders not in place: %s", e)
+                self._placeholder_problem = None
+            except JenkinsbridgeError as e:  # said once, not every pass
+                if str(e) != self._placeholder_problem:
+                    self._placeholder_problem = str(e)
+                    log.warning("label placeholders not in place (builds on a controller without "
+                                "agent nodes will not be seen): %s", e)
         running = {a.node: a for a in self.backend.list_ours(self.owner)}
         with self._lock:
             self._advance(nodes, running, {i.id for i in queue})
