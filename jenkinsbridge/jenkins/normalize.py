@@ -6,7 +6,8 @@ differs from what was posted in ways that change nothing an item does:
 * ``plugin="name@version"`` on plugin-provided elements (XStream2's class ownership);
 * its own entity and quote forms, attribute order, indentation (XStream's pretty printer);
 * fields at their default values written out (``<disabled>false</disabled>``,
-  ``<abortPrevious>false</abortPrevious>``, ``<trim>false</trim>`` …);
+  ``<abortPrevious>false</abortPrevious>``, ``<trim>false</trim>`` …): any field holding
+  ``false`` or nothing, and the others listed in :data:`DEFAULT_LEAVES`;
 * persisted actions it adds, such as a declarative pipeline's ``DeclarativeJobAction``
   and ``DeclarativeJobPropertyTrackerAction`` after its first run;
 * job properties, triggers and parameters the declarative pipeline re-creates from the
@@ -46,6 +47,10 @@ DEFAULT_LEAVES: frozenset[tuple[str, str]] = frozenset({
     ("filterQueue", "false"), ("recurse", "false"), ("ignorePostCommitHooks", "false"),
     ("doGenerateSubmoduleConfigurations", "false"), ("removeLastBuild", "false"),
 })
+# Any field (an element named like a Java field, not a class) holding one of these is at
+# the default a missing field reads as (Java's false, an empty string): XStream writes
+# every field, so plugins we do not list still add such fields when Jenkins saves.
+FIELD_DEFAULTS = frozenset({"false", ""})
 # Containers that mean the same empty or absent.
 EMPTY_CONTAINERS = frozenset({"properties", "triggers", "parameterDefinitions", "submoduleCfg",
                               "extensions", "jobFilters", "nodeProperties"})
@@ -72,7 +77,8 @@ def _clean(el: ET.Element) -> None:
         _clean(child)
         if len(child) == 0 and not child.attrib:
             text = (child.text or "").strip()
-            if (child.tag, text) in DEFAULT_LEAVES or (child.tag in EMPTY_CONTAINERS and not text):
+            if ((child.tag, text) in DEFAULT_LEAVES or (child.tag in EMPTY_CONTAINERS and not text)
+                    or (text in FIELD_DEFAULTS and "." not in child.tag)):
                 el.remove(child)
     if len(el) or had_children:
         if el.text is not None and not el.text.strip():

@@ -117,3 +117,14 @@ def test_queue_item_has_jenkins_fields_and_no_label() -> None:
     assert set(got) == set(expected) and "assignedLabel" not in got
     assert set(got["task"]) == set(expected["task"]) and got["task"]["_class"] == expected["task"]["_class"]
     assert got["why"] == expected["why"]
+
+
+def test_fields_a_plugin_adds_at_their_defaults_are_no_edit() -> None:
+    posted, saved = _text("workflow-job.posted.xml"), _text("workflow-job.saved.xml")
+    newer = saved.replace("<sandbox>true</sandbox>", "<sandbox>true</sandbox>\n    <someNewOption>false</someNewOption>"
+                          "\n    <someNewText></someNewText>")
+    assert semantic_xml(newer) == semantic_xml(posted)
+    # but a class element (a property, a column) is never a default, empty or not
+    gone = posted.replace("<org.jenkinsci.plugins.workflow.job.properties.DisableConcurrentBuildsJobProperty/>", "")
+    assert semantic_xml(gone) != semantic_xml(posted)
+    assert semantic_xml(newer.replace("<someNewOption>false", "<someNewOption>true")) != semantic_xml(posted)
