@@ -17,7 +17,7 @@ differs from what was posted in ways that change nothing an item does:
 :func:`semantic_xml` maps both the rendered config.xml and the server's copy to one form
 in which only those differences vanish; a change of script, SCM URL, trigger, parameter,
 discarder or any other value stays visible. For folders only what the spec manages counts
-(description, display name): properties such as folder credentials, health metrics, the
+(the description with its marker): properties such as folder credentials, health metrics, the
 icon and views belong to the controller (see :func:`merge_folder`).
 """
 
@@ -36,7 +36,7 @@ FOLDER_TAGS = frozenset({"com.cloudbees.hudson.plugins.folder.Folder"})
 FOLDER_CREDENTIALS = ("com.cloudbees.hudson.plugins.folder.properties."
                       "FolderCredentialsProvider_-FolderCredentialsProperty")
 # What a managed folder's spec decides; everything else in its config.xml is the controller's.
-FOLDER_MANAGED = ("description", "displayName")
+FOLDER_MANAGED = ("description",)
 
 # Leaf fields whose value here is the field's default: present or absent, same meaning.
 # (element name, default text)
