@@ -171,10 +171,12 @@ class PluginsMissingError(JenkinsbridgeError):
 class CredentialsMissingError(JenkinsbridgeError):
     """Credentials IDs the spec names do not exist on the controller."""
 
-    def __init__(self, missing: list[tuple[str, str]]) -> None:
+    def __init__(self, missing: list[tuple[str, str]], reasons: dict[str, str] | None = None) -> None:
         self.missing = sorted(missing)
-        listing = ", ".join(f"{cid} (for {where})" for cid, where in self.missing)
-        super().__init__(f"credentials not found on Jenkins: {listing}")
+        self.reasons = dict(reasons or {})
+        listing = ", ".join(f"{cid} (for {where}{': ' + self.reasons[cid] if cid in self.reasons else ''})"
+                            for cid, where in self.missing)
+        super().__init__(f"credentials not found on Jenkins or not usable by jobs: {listing}")
 
 
 class DockerOperationError(JenkinsbridgeError):
@@ -276,6 +278,8 @@ _PERMISSION_NAMES: dict[str, str] = {
     "hudson.model.Computer.Configure": "Agent/Configure",
     "hudson.model.Computer.Delete": "Agent/Delete",
     "hudson.model.Computer.Connect": "Agent/Connect",
+    "hudson.model.Computer.Disconnect": "Agent/Disconnect",
+    "jenkins.model.Jenkins.SystemRead": "Overall/SystemRead",
     "com.cloudbees.plugins.credentials.CredentialsProvider.Create": "Credentials/Create",
     "com.cloudbees.plugins.credentials.CredentialsProvider.Update": "Credentials/Update",
     "com.cloudbees.plugins.credentials.CredentialsProvider.View": "Credentials/View",
@@ -300,10 +304,8 @@ def from_http_error(
         if "no valid crumb" in body.lower():
             msg = f"{action} {url}: 403 Forbidden: no valid crumb (CSRF protection refused the request)"
             return PermissionDeniedError(msg, status=status, url=url)
-        perm = _permission_from(body)
-        if perm is None and hdrs.get("x-required-permission"):
-            java = hdrs["x-required-permission"]
-            perm = _PERMISSION_NAMES.get(java, java)
+        java = hdrs.get("x-required-permission")
+        perm = _PERMISSION_NAMES.get(java, java) if java else _permission_from(body)
         who = hdrs.get("x-you-are-authenticated-as")
         need = f"missing permission {perm}" if perm else "missing permission"
         msg = f"{action} {url}: 403 Forbidden: {need}" + (f" (authenticated as {who})" if who else "")

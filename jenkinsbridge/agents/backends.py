@@ -199,8 +199,7 @@ class SwarmBackend:
         resources = Resources(
             cpu_limit=int(t.cpus * 1e9) if t.cpus else None, mem_limit=_memory_bytes(t.memory)
         )
-        mounts = [DMount(m.target, m.source, type="bind" if m.source.startswith("/") else "volume",
-                         read_only=m.read_only) for m in t.mounts]
+        mounts = [DMount(m.target, m.source or None, type=m.kind, read_only=m.read_only) for m in t.mounts]
         try:
             svc = self.client.services.create(
                 t.image, name=launch.node, env=env, labels=launch.labels(),
@@ -243,8 +242,7 @@ class SwarmBackend:
 def _mount(m: Any) -> Any:
     from docker.types import Mount as DMount
 
-    kind = "bind" if m.source.startswith("/") else "volume"
-    return DMount(m.target, m.source, type=kind, read_only=m.read_only)
+    return DMount(m.target, m.source or None, type=m.kind, read_only=m.read_only)
 
 
 def _pull_auth(t: AgentTemplate) -> dict[str, str] | None:

@@ -12,7 +12,7 @@ import logging
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from jenkinsbridge.errors import JenkinsApiError, NotFoundError
 from jenkinsbridge.jenkins.wire import JenkinsWire
@@ -21,9 +21,12 @@ __all__ = ["AgentController", "NodeState", "QueueItem", "label_from_why"]
 
 log = logging.getLogger(__name__)
 
-QUEUE = "queue/api/json?tree=items[id,buildable,blocked,why,inQueueSince,task[name,url],assignedLabel[name]]"
+# Only exported fields: a queue item's assigned label is not one (core Queue.java), so the
+# label is read from `why`, which names it while each template has its placeholder nodes
+# (agents/placeholders.py).
+QUEUE = "queue/api/json?tree=items[id,buildable,blocked,why,inQueueSince,task[name,url]]"
 COMPUTERS = ("computer/api/json?tree=computer[displayName,offline,temporarilyOffline,idle,"
-             "executors[idle,currentExecutable[url,timestamp]]]")
+             "assignedLabels[name],executors[idle,currentExecutable[url,timestamp]]]")
 CREATE_NODE = "computer/doCreateItem"
 NODE_JNLP = "computer/{name}/jenkins-agent.jnlp"
 NODE_TOGGLE_OFFLINE = "computer/{name}/toggleOffline"
@@ -38,6 +41,21 @@ _WHY_LABEL = (
     re.compile(r"All nodes of label [\u2018'](.+)[\u2019'] are offline"),
     re.compile(r"doesn[\u2019']t have label [\u2018'](.+)[\u2019']"),
 )
+
+
+def job_of_task(url: str, name: str) -> str:
+    """The job's full name from a waiting task's URL: a pipeline's ``node`` step waits as a
+    placeholder whose URL is the run's (``…/job/app/job/api/7/``), a freestyle build as the
+    job itself (``…/job/app/job/api/``). Falls back to the task's name."""
+    path = urlsplit(url).path.strip("/").split("/") if url else []
+    names, i = [], 0
+    while i < len(path):
+        if path[i] == "job" and i + 1 < len(path):
+            names.append(unquote(path[i + 1]))
+            i += 2
+        else:
+            i += 1
+    return "/".join(names) or name
 
 
 def label_from_why(why: str | None) -> str | None:
@@ -66,6 +84,7 @@ class NodeState:
     temporarily_offline: bool
     busy: bool
     build_started: float | None = None  # seconds since the epoch, of the build it runs
+    labels: frozenset[str] | None = None  # None: not read
 
 
 class AgentController:
@@ -74,8 +93,9 @@ class AgentController:
 
     @classmethod
     def connect(cls, url: str, user: str | None, token: str | None, timeout: float = 30) -> AgentController:
-        # few, short retries: the loop polls again soon anyway
-        return cls(JenkinsWire(url, user, token, timeout=timeout, retries=2, backoff=0.25))
+        # few, short retries and no outage window: the loop polls again soon anyway, and
+        # rides out a controller restart pass by pass
+        return cls(JenkinsWire(url, user, token, timeout=timeout, retries=2, backoff=0.25, outage=0))
 
     @staticmethod
     def _path(template: str, **args: str) -> str:
@@ -94,11 +114,12 @@ class AgentController:
         data = self._json(QUEUE, "read the build queue")
         items = []
         for it in data.get("items", []):
-            label = (it.get("assignedLabel") or {}).get("name") or label_from_why(it.get("why"))
+            label = label_from_why(it.get("why"))
             items.append(QueueItem(
                 id=int(it["id"]), label=label, buildable=bool(it.get("buildable")),
                 in_queue_since=float(it.get("inQueueSince", 0)) / 1000.0, why=str(it.get("why") or ""),
-                task=str((it.get("task") or {}).get("name", "")),
+                task=job_of_task(str((it.get("task") or {}).get("url") or ""),
+                                 str((it.get("task") or {}).get("name") or "")),
             ))
         return items
 
@@ -111,8 +132,11 @@ class AgentController:
             stamps = [float(run["timestamp"]) / 1000.0 for e in executors
                       if isinstance(run := e.get("currentExecutable"), dict) and run.get("timestamp")]
             name = str(c.get("displayName"))
+            labels = c.get("assignedLabels")
             out[name] = NodeState(name, bool(c.get("offline")), bool(c.get("temporarilyOffline")),
-                                  busy or not c.get("idle", True), min(stamps) if stamps else None)
+                                  busy or not c.get("idle", True), min(stamps) if stamps else None,
+                                  frozenset(str(x.get("name")) for x in labels) if isinstance(labels, list)
+                                  else None)
         return out
 
     def create_node(self, name: str, labels: list[str], remote_fs: str, description: str) -> None:

@@ -25,8 +25,8 @@ def template_risks(template: AgentTemplate, allowed_host_paths: list[str]) -> li
         risks.append("the host network")
     allowed = [posixpath.normpath(p) for p in allowed_host_paths]
     for m in template.mounts:
-        if not m.source.startswith("/"):
-            continue  # a named volume
+        if m.kind != "bind" or not m.source.startswith("/"):
+            continue  # a named volume or tmpfs
         src = posixpath.normpath(m.source)
         if src in _DOCKER_SOCKETS or src.endswith("/docker.sock"):
             risks.append(f"the Docker socket ({m.source})")

@@ -31,6 +31,7 @@ from jenkinsbridge.agents.backends import Backend, Launch, RunningAgent
 from jenkinsbridge.agents.config import AgentsConfig, AgentTemplate
 from jenkinsbridge.agents.controller import AgentController, NodeState, QueueItem
 from jenkinsbridge.agents.metrics import Stats
+from jenkinsbridge.agents.placeholders import PlaceholderNodes
 from jenkinsbridge.errors import JenkinsbridgeError
 from jenkinsbridge.spec.labels import parse_label_expression
 
@@ -81,6 +82,8 @@ class Provisioner:
         self._closing = False
         self._unmatched: set[str] = set()
         self._capped: dict[str, tuple[int, int]] = {}
+        self.placeholders = PlaceholderNodes(self.owner, config.templates)
+        self._placeholder_problem: str | None = None
 
     # --- the two rhythms ----------------------------------------------------------------
     def tick(self) -> None:
@@ -96,6 +99,15 @@ class Provisioner:
         now), and provisioning uses only a queue read after the nodes (so an item that
         started meanwhile is not served twice)."""
         nodes = self.controller.nodes()
+        if not self._closing:
+            try:
+                self.placeholders.ensure(self.controller, nodes)
+                self._placeholder_problem = None
+            except JenkinsbridgeError as e:  # said once, not every pass
+                if str(e) != self._placeholder_problem:
+                    self._placeholder_problem = str(e)
+                    log.warning("label placeholders not in place (builds on a controller without "
+                                "agent nodes will not be seen): %s", e)
         running = {a.node: a for a in self.backend.list_ours(self.owner)}
         with self._lock:
             self._advance(nodes, running, {i.id for i in queue})

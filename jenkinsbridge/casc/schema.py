@@ -103,7 +103,14 @@ SCHEMA = Map({
             "allowsSignup": BOOL,
             "users": ListOf(Map({"id": STR, "name": STR, "password": SECRET}, frozenset({"id", "password"}))),
         })}),
-        "authorizationStrategy": OneOf({"loggedInUsersCanDoAnything": Map({"allowAnonymousRead": BOOL})}),
+        "authorizationStrategy": OneOf({
+            "loggedInUsersCanDoAnything": Map({"allowAnonymousRead": BOOL}),
+            # matrix-auth 3.2+: entries of users and groups, each with its permissions
+            "globalMatrix": Map({"entries": ListOf(OneOf({
+                "user": Map({"name": STR, "permissions": ListOf(STR)}, frozenset({"name"})),
+                "group": Map({"name": STR, "permissions": ListOf(STR)}, frozenset({"name"})),
+            }))}),
+        }),
         "crumbIssuer": OneOf({"standard": Map({"excludeClientIPFromCrumb": BOOL})}),
         "clouds": ListOf(OneOf({"docker": DOCKER_CLOUD})),
     }),

@@ -7,7 +7,9 @@ Layout of a backup directory::
     items/<a>/<b>/config.xml      one per folder and job, by item path
     views/<name>.xml              the root's views (not "all")
 
-Credentials are not part of it: Jenkins never gives secret values back.
+Credentials are not part of it: Jenkins never gives secret values back, and a folder's
+credentials store (inside its config.xml, secrets encrypted with the controller's key) is
+left out of the saved file. Restoring over an existing folder keeps its credentials.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 
 from jenkinsbridge.errors import UsageError
 from jenkinsbridge.jenkins.inventory import list_inventory
+from jenkinsbridge.jenkins.normalize import keep_folder_credentials, without_folder_credentials
 from jenkinsbridge.jenkins.wire import JenkinsWire
 
 __all__ = ["BackupResult", "backup", "restore"]
@@ -63,7 +66,7 @@ def backup(wire: JenkinsWire, out: Path, *, workers: int = 4) -> BackupResult:
         for path, xml in configs.items():
             target = tmp / "items" / Path(*path.split("/")) / "config.xml"
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(xml, encoding="utf-8")
+            target.write_text(without_folder_credentials(xml), encoding="utf-8")
         for name, xml in views.items():
             target = tmp / "views" / f"{name}.xml"
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -111,7 +114,10 @@ def restore(wire: JenkinsWire, directory: Path, *, overwrite: bool = False, work
             if not overwrite:
                 result.results[path] = "skipped"
                 return
-            wire.update_item_config(path, configs[path])
+            xml = configs[path]
+            if inv.items[path].is_folder:  # read-modify-write: its credentials stay
+                xml = keep_folder_credentials(xml, wire.item_config(path))
+            wire.update_item_config(path, xml)
             result.results[path] = "updated"
         else:
             wire.create_item(path, configs[path])

@@ -12,14 +12,17 @@ __all__ = [
     "CREATE_ITEM",
     "CREATE_VIEW",
     "CREDENTIALS_CREATE",
+    "CREDENTIALS_DOMAINS",
     "CREDENTIALS_LIST",
     "CREDENTIAL_CONFIG",
+    "CREDENTIAL_IN_DOMAIN",
     "CRUMB",
     "ITEM_CONFIG",
     "ITEM_DELETE",
     "ITEM_TREE",
     "PLUGINS",
     "ROOT_TREE",
+    "USER_STORE",
     "VIEW_CONFIG",
     "VIEW_DELETE",
     "WHOAMI",
@@ -42,6 +45,10 @@ CREATE_VIEW = "{folder}createView?name={name}"
 VIEW_CONFIG = "{folder}view/{name}/config.xml"
 VIEW_DELETE = "{folder}view/{name}/doDelete"
 CREDENTIALS_LIST = "{store}domain/_/api/json?tree=credentials[id]"
+# every domain of a store: domains (a map by URL name) -> credentials -> id
+CREDENTIALS_DOMAINS = "{store}api/json?depth=2"
+CREDENTIAL_IN_DOMAIN = "{store}domain/{domain}/credential/{id}/config.xml"
+USER_STORE = "user/{user}/credentials/store/user/"
 CREDENTIALS_CREATE = "{store}domain/_/createCredentials"
 CREDENTIAL_CONFIG = "{store}domain/_/credential/{id}/config.xml"
 

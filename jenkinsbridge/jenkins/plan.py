@@ -10,6 +10,7 @@ from typing import Literal
 
 from jenkinsbridge.jenkins.desired import Desired, Kind, view_key
 from jenkinsbridge.jenkins.inventory import Inventory, Remote
+from jenkinsbridge.jenkins.normalize import display_xml
 from jenkinsbridge.jenkins.stamp import c14n_in, content_hash
 
 __all__ = ["Action", "Op", "Options", "build_plan", "judge_server_copy"]
@@ -59,8 +60,9 @@ class Action:
         return self.op == "update" and self.remote is not None and self.remote.managed
 
     def diff(self) -> str:
-        old = (self.server_xml or "").splitlines(keepends=True)
-        new = (self.desired.xml if self.desired and self.op != "delete" else "").splitlines(keepends=True)
+        old = display_xml(self.server_xml).splitlines(keepends=True) if self.server_xml else []
+        new_xml = self.desired.xml if self.desired and self.op != "delete" else ""
+        new = display_xml(new_xml).splitlines(keepends=True) if new_xml else []
         where = self.key
         return "".join(difflib.unified_diff(old, new, f"jenkins/{where}", f"spec/{where}"))
 

@@ -6,23 +6,26 @@ config.xml with that slot empty:
 
 - ``sha256``: of the text as rendered. Cheap (no XML parsing), it decides from the listing
   alone whether an item is unchanged, so a no-op sync of many jobs is fast.
-- ``c14n``: of its canonical form (XML C14N 2.0). Jenkins may re-serialise a posted
-  config.xml (XML declaration, quotes, empty tags); the canonical form does not change with
-  that, but does with any edit of content. Comparing it with the server's copy tells an
-  edit made in the web UI. It is computed only for items that are written.
+- ``c14n``: of its semantic form (:func:`jenkinsbridge.jenkins.normalize.semantic_xml`,
+  C14N 2.0 of what the item does). Jenkins re-saves items in its own way (plugin
+  versions, entities, fields at defaults, actions, the declarative pipeline's own job
+  properties); the semantic form does not change with that, but does with any edit of
+  content. Comparing it with the server's copy tells an edit made in the web UI. It is
+  computed only for items that are written or checked for drift.
 
-A folder's views live in its config.xml but are synced on their own, so ``folderViews``
-is left out of a folder's content hash.
+A folder's views, credentials and other properties live in its config.xml but are the
+controller's (views are synced on their own), so only what the spec manages of a folder
+counts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import xml.etree.ElementTree as ET
 from functools import cached_property
 
 from jenkinsbridge.errors import RenderError
+from jenkinsbridge.jenkins.normalize import semantic_xml
 from jenkinsbridge.render import MANAGED_MARKER
 
 __all__ = ["MANAGED_MARKER", "Stamp", "c14n_in", "content_hash", "hash_in", "is_managed", "stamp"]
@@ -31,8 +34,6 @@ _EMPTY_SLOT = "[jenkinsbridge:sha256=]"
 _SLOT_RE = re.compile(r"\[jenkinsbridge:sha256=([0-9a-f]*)(?:;c14n=([0-9a-f]*))?\]")
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DESCRIPTION = re.compile(r"<description>(.*?)</description>", re.S)
-# Parts of a config that are synced on their own, not through the item's hash.
-_UNHASHED = ("folderViews",)
 
 
 class Stamp:
@@ -71,17 +72,7 @@ def c14n_in(description: str | None) -> str | None:
 def content_hash(xml: str) -> str:
     """The canonical hash of a config.xml with its slot emptied (what ``c14n=`` records)."""
     emptied = _SLOT_RE.sub(lambda _: _EMPTY_SLOT, xml, count=1)
-    try:
-        if any(f"<{tag}" in emptied for tag in _UNHASHED):
-            root = ET.fromstring(emptied.encode("utf-8"))
-            for tag in _UNHASHED:
-                for el in root.findall(tag):
-                    root.remove(el)
-            emptied = ET.tostring(root, encoding="unicode")
-        canonical = ET.canonicalize(xml_data=_DECLARATION.sub("", emptied, count=1))
-    except ET.ParseError as e:
-        raise RenderError(f"config.xml is not well formed: {e}") from e
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(semantic_xml(emptied).encode("utf-8")).hexdigest()
 
 
 def stamp(xml: str) -> Stamp:

@@ -12,10 +12,8 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,10 +26,12 @@ from jenkinsbridge.errors import (
     JenkinsServerError,
     JenkinsUnreachableError,
     NotFoundError,
+    PermissionDeniedError,
 )
 from jenkinsbridge.jenkins.credentials import check_credentials
 from jenkinsbridge.jenkins.desired import Desired, desired_items
 from jenkinsbridge.jenkins.inventory import list_inventory
+from jenkinsbridge.jenkins.normalize import merge_folder
 from jenkinsbridge.jenkins.plan import Action, Options, build_plan, judge_server_copy
 from jenkinsbridge.jenkins.plugins import check_plugins, required_plugins
 from jenkinsbridge.jenkins.stamp import hash_in, is_managed
@@ -115,7 +115,7 @@ class Syncer:
             log.info("%s", w)
         existing = {p for p, r in inv.items.items() if r.is_folder}
         try:
-            self._preflight(plan, existing)
+            self._preflight(plan, existing, report.warnings)
         except JenkinsbridgeError as e:
             if not dry_run:
                 raise
@@ -153,7 +153,7 @@ class Syncer:
         return self.wire.item_config(a.path)
 
     # -- checks before writing
-    def _preflight(self, plan: list[Action], existing_folders: set[str]) -> None:
+    def _preflight(self, plan: list[Action], existing_folders: set[str], warnings: list[str]) -> None:
         written = [a for a in plan if a.op in {"create", "update"}]
         jobs: list[RenderedJob] = [a.desired.rendered for a in written
                                    if a.desired is not None and a.desired.rendered is not None]
@@ -165,7 +165,17 @@ class Syncer:
         if any(a.kind == "folder" for a in written):
             required.setdefault("cloudbees-folder", None)
         if required:
-            check_plugins(required, self.wire.plugins())
+            try:
+                installed = self.wire.plugins()
+            except PermissionDeniedError as e:
+                # the plugin manager needs Overall/SystemRead (Administer unless enabled);
+                # a least-privilege sync account writes anyway and says what it did not check
+                warning = (f"plugins not checked ({e.permission or 'permission'} needed to read the plugin "
+                           f"manager): make sure these are installed: {', '.join(sorted(required))}")
+                log.warning("%s", warning)
+                warnings.append(warning)
+            else:
+                check_plugins(required, installed)
         check_credentials(self.wire, jobs, existing_folders)
 
     # -- writing
@@ -229,8 +239,11 @@ class Syncer:
         assert d is not None
         if a.op == "create":
             self._create_item(d)
-        elif a.kind == "folder" and a.server_xml is not None:
-            self.wire.update_item_config(d.path, _keep_folder_views(d.xml, a.server_xml))
+        elif a.kind == "folder":
+            # read-modify-write: the folder's credentials, other properties and views are the
+            # controller's; only what the spec manages is replaced (normalize.merge_folder)
+            server = a.server_xml if a.server_xml is not None else self.wire.item_config(d.path)
+            self.wire.update_item_config(d.path, merge_folder(d.xml, server))
         else:
             self.wire.update_item_config(d.path, d.xml)
 
@@ -301,16 +314,3 @@ class Syncer:
         except NotFoundError:
             log.info("delete %s: already gone", a.key)
 
-
-def _keep_folder_views(new_xml: str, server_xml: str) -> str:
-    """The new folder config with the server's ``folderViews`` (our views and others')."""
-    server = ET.fromstring(server_xml.encode("utf-8"))
-    views = server.find("folderViews")
-    if views is None:
-        return new_xml
-    new = ET.fromstring(new_xml.encode("utf-8"))
-    for old in new.findall("folderViews"):
-        new.remove(old)
-    new.append(views)
-    decl = re.match(r"<\?xml[^>]*\?>\s*", new_xml)
-    return (decl.group(0) if decl else "") + ET.tostring(new, encoding="unicode")

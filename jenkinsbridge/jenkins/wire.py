@@ -1,14 +1,20 @@
 """The wire layer: one method per Jenkins endpoint, strings and dicts in and out.
 
-It sends on the session of a python-jenkins ``Jenkins`` (``.pj``, there for callers that
-want python-jenkins's own API); that session keeps the web-session cookie a crumb is
-bound to. On top it adds what a sync of many items needs:
+Every request goes through python-jenkins's public interface: ``Jenkins.jenkins_request``
+(its authentication, session and crumb handling; ``Jenkins.crumb`` holds the crumb), on a
+``Jenkins`` also available as ``.pj`` for callers that want python-jenkins's own API. Its
+session keeps the web-session cookie a crumb is bound to. A response hook (part of the
+``requests.Request`` we hand over) keeps the answer, so a refusal is mapped with its
+status, headers and body, and stops at a redirect (doDelete answers 302 to an HTML page
+we never need). On top it adds what a sync of many items needs:
 
 - crumbs: fetched once, only when a POST needs one (an API token is exempt from CSRF
   protection since Jenkins 2.96; a password session is not), and fetched again when
   Jenkins says "No valid crumb" (the session expired);
 - retries with exponential backoff on 502/503/504, connection resets and timeouts,
-  for idempotent requests only (GET, a config.xml POST, doDelete);
+  for idempotent requests only (GET, a config.xml POST, doDelete); while the controller
+  restarts (connection refused, or 503 while it starts up) retries go on for up to
+  ``outage`` seconds, not just ``retries`` times;
 - a timeout on every request;
 - every failure mapped into :mod:`jenkinsbridge.errors`, with the permission a 403 lacks.
 """
@@ -27,7 +33,6 @@ from typing import Any
 
 import jenkins
 import requests
-from requests.adapters import HTTPAdapter
 
 from jenkinsbridge.errors import (
     JenkinsApiError,
@@ -41,11 +46,25 @@ __all__ = ["RETRY_STATUSES", "JenkinsWire"]
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({502, 503, 504})
+_MAX_ATTEMPTS = 64  # the outage window is bounded in time and in count
 _API_TOKEN = re.compile(r"(11)?[0-9a-f]{32}")
 _XML = {"Content-Type": "application/xml; charset=utf-8"}
 
 
 class _HttpFailure(Exception):
+    def __init__(self, response: requests.Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+class _Refused(JenkinsUnreachableError):
+    """Nothing listens (connection refused): the controller is down or restarting; the
+    request never reached it."""
+
+
+class _Redirected(Exception):
+    """Raised by the response hook at a redirect: its answer is the answer."""
+
     def __init__(self, response: requests.Response) -> None:
         super().__init__(response.status_code)
         self.response = response
@@ -57,42 +76,53 @@ class JenkinsWire:
     def __init__(
         self, url: str, user: str | None = None, token: str | None = None, *,
         timeout: float = 30.0, retries: int = 4, backoff: float = 0.5, pool_size: int = 16,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = time.sleep, outage: float = 120.0,
     ) -> None:
         self.url = url if url.endswith("/") else url + "/"
-        self.pj = jenkins.Jenkins(self.url, user, token, timeout=timeout)
+        # retries=0: retrying is decided here, per request, by whether it is safe
+        self.pj = jenkins.Jenkins(self.url, user, token, timeout=timeout, retries=0)
         self.timeout = timeout
-        if user is not None and token is not None:
-            self.pj._session.auth = requests.auth.HTTPBasicAuth(user.encode("utf-8"), token.encode("utf-8"))
-        # One connection per parallel writer (python-jenkins mounts a pool of 10).
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(pool_size, 1))
-        self.pj._session.mount(self.url.split(":", 1)[0] + "://", adapter)
+        self.pool_size = pool_size  # python-jenkins keeps up to 10 connections per host
         self.retries = retries
+        self.outage = outage
         self.backoff = backoff
         self._sleep = sleep
-        # None: not known yet; {}: no crumb needed; else the header to send
-        self._crumb: dict[str, str] | None = {} if (token and _API_TOKEN.fullmatch(token)) else None
+        # python-jenkins's crumb: None not known yet, False none needed, else the issuer's answer
+        if token and _API_TOKEN.fullmatch(token):
+            self.pj.crumb = False
         self._lock = threading.Lock()
         self.stats: Counter[str] = Counter()
 
     # -- plumbing
-    def _send(self, method: str, path: str, data: bytes | None, headers: dict[str, str]) -> requests.Response:
-        session = self.pj._session  # python-jenkins's session: auth, cookies, TLS settings
-        prepared = session.prepare_request(requests.Request(method, self.url + path, data=data, headers=headers))
-        settings = session.merge_environment_settings(prepared.url, {}, None, session.verify, None)
+    def _send(self, method: str, path: str, data: bytes | None, headers: dict[str, str], *,
+              crumb: bool = False) -> requests.Response:
+        seen: list[requests.Response] = []
+
+        def keep(resp: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
+            seen.append(resp)
+            if resp.is_redirect:
+                raise _Redirected(resp)
+            return resp
+
+        req = requests.Request(method, self.url + path, data=data, headers=headers, hooks={"response": [keep]})
         with self._lock:
             self.stats["requests"] += 1
             self.stats[method] += 1
+        where = f"{method} {self.url}{path}"
         try:
-            # No redirects: doDelete answers 302 to the parent's HTML page, which we never need.
-            resp: requests.Response = session.send(prepared, timeout=self.timeout, allow_redirects=False,
-                                                   **settings)
-        except requests.Timeout as e:
-            raise JenkinsUnreachableError(f"{method} {self.url}{path}: timed out after {self.timeout}s") from e
+            resp: requests.Response = self.pj.jenkins_request(req, add_crumb=crumb)
+        except _Redirected as r:
+            return r.response
+        except jenkins.TimeoutException as e:
+            raise JenkinsUnreachableError(f"{where}: timed out after {self.timeout}s") from e
         except requests.ConnectionError as e:
-            raise JenkinsUnreachableError(f"{method} {self.url}{path}: cannot reach Jenkins: {e}") from e
-        if resp.status_code >= 400:
-            raise _HttpFailure(resp)
+            if "refused" in str(e).lower() or "NewConnectionError" in repr(e):
+                raise _Refused(f"{where}: cannot reach Jenkins (connection refused): {e}") from e
+            raise JenkinsUnreachableError(f"{where}: cannot reach Jenkins: {e}") from e
+        except (jenkins.JenkinsException, requests.RequestException) as e:
+            if seen and seen[-1].status_code >= 400:
+                raise _HttpFailure(seen[-1]) from e
+            raise JenkinsApiError(f"{where}: {e}") from e
         return resp
 
     def request(self, method: str, path: str, *, data: bytes | None = None,
@@ -104,28 +134,36 @@ class JenkinsWire:
         hdrs = dict(headers or {})
         crumb_retried = False
         attempt = 0
+        started = time.monotonic()
+
+        def again(outage: bool) -> bool:
+            if attempt < self.retries:
+                return True
+            return outage and attempt < _MAX_ATTEMPTS and time.monotonic() - started < self.outage
+
         while True:
             if method == "POST":
-                hdrs.update(self._crumb_header())
+                self._ensure_crumb()
             try:
-                return self._send(method, path, data, hdrs)
+                return self._send(method, path, data, hdrs, crumb=method == "POST")
             except _HttpFailure as f:
                 resp = f.response
                 status = resp.status_code
                 if status == 403 and method == "POST" and "no valid crumb" in resp.text.lower() and not crumb_retried:
                     # Refused before anything happened: safe to send again with a fresh crumb.
                     log.info("crumb refused (session expired?): fetching a new one")
-                    self._drop_crumb(hdrs)
+                    self._drop_crumb()
                     crumb_retried = True
                     continue
-                if status in RETRY_STATUSES and idempotent and attempt < self.retries:
+                if status in RETRY_STATUSES and idempotent and again(status == 503):
                     attempt += 1
                     self._wait(attempt, resp, f"{method} {path}: HTTP {status}")
                     continue
                 raise from_http_error(status, self.url + path, resp.text, action=action or method,
                                       headers=dict(resp.headers)) from f
             except JenkinsUnreachableError as e:
-                if idempotent and attempt < self.retries:
+                # a refused connection never reached Jenkins: even a create may be sent again
+                if (idempotent or isinstance(e, _Refused)) and again(isinstance(e, _Refused)):
                     attempt += 1
                     self._wait(attempt, None, str(e))
                     continue
@@ -141,35 +179,34 @@ class JenkinsWire:
         log.warning("%s; retry %d/%d in %.2fs", why, attempt, self.retries, delay)
         self._sleep(delay)
 
-    # -- crumbs
-    def _crumb_header(self) -> dict[str, str]:
+    # -- crumbs (python-jenkins's ``crumb``: None unknown, False not needed, else the crumb)
+    def _ensure_crumb(self) -> None:
+        """Fetch the crumb once, before the first POST that needs one, and hand it to
+        python-jenkins, which adds it to every POST (``maybe_add_crumb``)."""
         with self._lock:
-            known = self._crumb
-        if known is not None:
-            return known
+            if self.pj.crumb is not None:
+                return
         try:
             data = json.loads(self._send("GET", ep.CRUMB, None, {}).text)
-            crumb = {str(data["crumbRequestField"]): str(data["crumb"])}
+            crumb: dict[str, str] | bool = {"crumbRequestField": str(data["crumbRequestField"]),
+                                            "crumb": str(data["crumb"])}
         except _HttpFailure as f:
             if f.response.status_code != 404:
                 raise from_http_error(f.response.status_code, self.url + ep.CRUMB, f.response.text,
                                       action="get crumb", headers=dict(f.response.headers)) from f
-            crumb = {}  # CSRF protection is off
+            crumb = False  # CSRF protection is off
         with self._lock:
-            self._crumb = crumb
-        return crumb
+            self.pj.crumb = crumb
 
-    def _drop_crumb(self, hdrs: dict[str, str]) -> None:
+    def _drop_crumb(self) -> None:
         with self._lock:
-            for k in self._crumb or {}:
-                hdrs.pop(k, None)
-            self._crumb = None
+            self.pj.crumb = None
 
     def use_crumbs(self, enabled: bool) -> None:
         """What the controller reported (``useCrumbs``): no crumb request when it is off."""
         if not enabled:
             with self._lock:
-                self._crumb = {}
+                self.pj.crumb = False
 
     # -- reads
     def json(self, path: str, *, action: str) -> Any:
@@ -203,6 +240,27 @@ class JenkinsWire:
         store = ep.credentials_store(folder)
         data = self.json(ep.CREDENTIALS_LIST.format(store=store), action=f"list credentials of {folder or 'system'}")
         return [str(c["id"]) for c in data.get("credentials", []) if "id" in c]
+
+    def credentials_by_domain(self, folder: str | None, *, user: str | None = None) -> dict[str, str]:
+        """Credentials ID -> domain URL name ('_' global), over every domain of the system
+        store (None), a folder's store, or (``user``) that user's own store."""
+        store = ep.USER_STORE.format(user=ep.q(user)) if user else ep.credentials_store(folder)
+        data = self.json(ep.CREDENTIALS_DOMAINS.format(store=store),
+                         action=f"list credentials of {('user ' + user) if user else folder or 'system'}")
+        out: dict[str, str] = {}
+        domains = data.get("domains") or {}
+        for name, domain in (domains.items() if isinstance(domains, dict) else []):
+            for c in (domain or {}).get("credentials") or []:
+                if isinstance(c, dict) and "id" in c:
+                    out.setdefault(str(c["id"]), str(name))
+        return out
+
+    def credential_scope(self, folder: str | None, domain: str, cid: str) -> str | None:
+        """The ``scope`` (GLOBAL, SYSTEM) a credential's config.xml names, if any."""
+        path = ep.CREDENTIAL_IN_DOMAIN.format(store=ep.credentials_store(folder), domain=ep.q(domain), id=ep.q(cid))
+        text = self.request("GET", path, action=f"read credentials {cid}").content.decode("utf-8")
+        m = re.search(r"<scope>\s*([A-Z_]+)\s*</scope>", text)
+        return m.group(1) if m else None
 
     # -- writes
     def create_item(self, path: str, xml: str) -> None:

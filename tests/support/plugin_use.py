@@ -48,6 +48,7 @@ CASC_PLUGINS: dict[str, str] = {
     "basicSSHUserPrivateKey": "ssh-credentials", "x509ClientCert": "docker-commons",
     "globalLibraries": "pipeline-groovy-lib", "git": "git", "docker": "docker-plugin", "mailer": "mailer",
     "location": CORE, "local": CORE, "loggedInUsersCanDoAnything": CORE, "standard": CORE,
+    "globalMatrix": "matrix-auth",
 }
 
 _STRING = re.compile(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"|//[^\n]*|/\*.*?\*/",

@@ -84,10 +84,10 @@ def test_status_shows_templates_agents_and_queue_waits(
     running = next(i for i in items if i.build is not None)
     assert [(a["node"], a["busy"], a["item"]) for a in data["agents"]] == [(running.build.node, True, running.id)]  # type: ignore[union-attr]
     waiting = {q["task"]: q for q in data["queue"]}
-    assert set(waiting) == {i.job.rsplit("/")[-1] for i in items if i.build is None} | {"windows"}
+    assert set(waiting) == {i.job for i in items if i.build is None} | {"app/windows"}
     assert all(q["wait_s"] >= 0.5 for q in waiting.values())
-    assert waiting["windows"]["template"] is None
-    assert {q["template"] for t, q in waiting.items() if t != "windows"} == {"tst"}
+    assert waiting["app/windows"]["template"] is None
+    assert {q["template"] for t, q in waiting.items() if t != "app/windows"} == {"tst"}
     assert text.returncode == 0 and "TEMPLATE" in text.stdout and running.build.node in text.stdout  # type: ignore[union-attr]
 
 

@@ -102,3 +102,30 @@ def test_sigterm_stops_cleanly_and_removes_agents(
     assert "metric agents_active=0 launched=2" in log
     foreign.reload()
     assert foreign.status == "running"
+
+
+def test_controller_restart_is_ridden_out(
+    tmp_path: Path, double: JenkinsDouble, agent_image: str, owner: str, docker_client: Any,
+    agents_process: Any,
+) -> None:
+    """The controller goes away for 10 s (connection refused) while a build runs: the
+    provisioner keeps going, keeps the running agent (no removal while blind), removes it
+    once its build ends and serves builds queued after the restart."""
+    cfg = write_config(tmp_path, double, owner, agent_image)
+    proc = agents_process(cfg)
+    item = double.enqueue("app/across-restart", LABEL)
+    by_node = started_builds(double, [item])
+    (node,) = by_node
+    double.restart(10.0).join(timeout=30)
+    log = proc.text()
+    assert "poll failed" in log and "connection refused" in log.lower()
+    assert set(our_containers(docker_client, owner)) == {node} and node in our_nodes(double, owner)
+    assert item.build is not None and item.build.result is None  # the build went on
+    fresh = double.enqueue("app/after-restart", LABEL)
+    wait_for(lambda: fresh.build is not None, 60, "a build queued after the restart")
+    double.finish(item.build)
+    double.finish(fresh.build)  # type: ignore[arg-type]
+    wait_for(lambda: not our_containers(docker_client, owner) and not our_nodes(double, owner), 30,
+             "both agents to be removed after their builds")
+    proc.send(signal.SIGTERM)
+    assert proc.wait(30) == 0

@@ -47,6 +47,19 @@ def test_backup_restore_round_trip(jenv: JenkinsDouble, tmp_path: Path, capsys: 
     assert jenv.count("POST") == 0
 
 
+def test_backup_leaves_folder_credentials_out_and_restore_keeps_them(jenv: JenkinsDouble, tmp_path: Path) -> None:
+    client = Jenkins(jenv.url, jenv.user, jenv.token)
+    client.sync(render_spec(load_specs([write_spec(tmp_path / "a.yaml", 1, folder="team")])))
+    jenv.add_credentials("team-token", store="team", secret="t0ps3cret")
+    assert "FolderCredentialsProperty" in client.api.item_config("team")  # Jenkins shows the store
+    assert main(["backup", "-o", str(tmp_path / "bk")]) == 0
+    saved = (tmp_path / "bk" / "items" / "team" / "config.xml").read_text(encoding="utf-8")
+    assert "FolderCredentialsProperty" not in saved and "team-token" not in saved and "{" not in saved
+    assert main(["restore", str(tmp_path / "bk"), "--overwrite"]) == 0
+    assert set(jenv.credentials("team")) == {"team-token"}
+    assert "t0ps3cret" in jenv.credentials("team")["team-token"]
+
+
 def test_backup_refuses_a_non_empty_directory(jenv: JenkinsDouble, tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "bk").mkdir()

@@ -117,12 +117,13 @@ def test_queue_nodes_and_agents(jd: JenkinsDouble) -> None:
     item = jd.enqueue("build-me", label="docker && linux")
     queue = pj.get_queue_info()
     assert [q["id"] for q in queue] == [item.id]
-    assert queue[0]["why"] == "There are no nodes with the label \u2018docker && linux\u2019"
+    assert queue[0]["why"] == "Waiting for next available executor"  # no agent node: no label named
+    assert "assignedLabel" not in queue[0]
     pj.create_node("agent-1", numExecutors=1, labels="docker linux", exclusive=True,
                    launcher=jenkins.LAUNCHER_JNLP)
     info = pj.get_node_info("agent-1")
     assert info["offline"] and {x["name"] for x in info["assignedLabels"]} == {"agent-1", "docker", "linux"}
-    assert pj.get_queue_info()[0]["why"].startswith("Waiting for next available executor")
+    assert pj.get_queue_info()[0]["why"] == "\u2018agent-1\u2019 is offline"  # its only node is named
     jnlp = requests.get(jd.url + "computer/agent-1/jenkins-agent.jnlp", auth=(jd.user, jd.token), timeout=5).text
     secret = re.search(r"<argument>([0-9a-f]{64})</argument>", jnlp)
     assert secret is not None
@@ -168,3 +169,27 @@ def test_agent_side_endpoints(jd: JenkinsDouble) -> None:
     assert item.build is not None and item.build.result == "FAILURE"
     assert jd.running() == []
     assert not [r for r in jd.requests if r.path.startswith("/_double")]  # not in the log
+
+
+def test_only_exported_fields_and_only_readable_items(jd: JenkinsDouble) -> None:
+    """Queue.Item's assigned label is not exported: naming it in tree= gets nothing; an
+    account without Job/Read sees an empty queue and gets 404 for an item."""
+    item = jd.enqueue("app/build", label="python")
+    s = requests.Session()
+    s.auth = (jd.user, jd.token)
+    got = s.get(jd.url + "queue/api/json?tree=items[id,assignedLabel[name],why]", timeout=5).json()
+    assert got["items"] == [{"_class": "hudson.model.Queue$BuildableItem", "id": item.id,
+                             "why": "Waiting for next available executor"}]
+    token = jd.security.add_user("viewer", "pw", permissions={"Overall/Read"})
+    other = requests.Session()
+    other.auth = ("viewer", token)
+    assert other.get(jd.url + "queue/api/json", timeout=5).json()["items"] == []
+    assert other.get(jd.url + f"queue/item/{item.id}/api/json", timeout=5).status_code == 404
+    r = other.post(jd.url + "computer/doCreateItem?name=n&type=x", timeout=5)
+    assert r.status_code == 403 and r.headers["X-Required-Permission"] == "hudson.model.Computer.Create"
+    jd.put("app", "<com.cloudbees.hudson.plugins.folder.Folder><description/>"
+                  "</com.cloudbees.hudson.plugins.folder.Folder>")
+    assert other.get(jd.url + "api/json?tree=jobs[name]", timeout=5).json()["jobs"] == []
+    assert other.get(jd.url + "job/app/api/json", timeout=5).status_code == 404
+    r = other.get(jd.url + "pluginManager/api/json", timeout=5)
+    assert r.status_code == 403 and r.headers["X-Required-Permission"] == "hudson.model.Hudson.Administer"

@@ -95,7 +95,7 @@ def test_dry_run_writes_nothing_and_shows_diffs(jenv: JenkinsDouble, tmp_path: P
     out = capsys.readouterr().out
     assert not _writes(jenv)
     assert "would be updated" in out and "bench/job-0001" in out
-    assert "-        JB_TOOL_VERSION = &#39;3.12&#39;" in out and "+        JB_TOOL_VERSION = &#39;3.11&#39;" in out
+    assert "-        JB_TOOL_VERSION = '3.12'" in out and "+        JB_TOOL_VERSION = '3.11'" in out
     assert "3.12" in jenv.config("bench/job-0001")
 
 
@@ -163,7 +163,23 @@ def test_folder_store_credentials_count(jd: JenkinsDouble, client: Jenkins, tmp_
     jd.add_credentials("folder-git", store="bench")
     report = client.sync(_render(write_spec(tmp_path / "s.yaml", 2, credentials="folder-git")))
     assert report.counts()["created"] == 1 and report.counts()["updated"] == 1
-    assert jd.count("GET", "/job/bench/credentials/store/folder/") == 1
+    assert jd.count("GET", "/job/bench/credentials/store/folder/api/json") == 1  # one listing of the store
+    assert jd.count("GET", "/credential/folder-git/config.xml") == 1  # its scope, read once for both jobs
+
+
+def test_credentials_in_any_domain_and_unusable_ones(jd: JenkinsDouble, client: Jenkins, tmp_path: Path) -> None:
+    client.sync(_render(write_spec(tmp_path / "s.yaml", 1)))
+    jd.add_credentials("in-a-domain", domain="git.example.com")
+    report = client.sync(_render(write_spec(tmp_path / "s.yaml", 1, credentials="in-a-domain")))
+    assert report.counts()["updated"] == 1
+    jd.add_credentials("system-only", scope="SYSTEM")
+    jd.add_credentials("mine-only", user=jd.user)
+    for cid, reason in (("system-only", "scope SYSTEM"), ("mine-only", f"only in the user store of {jd.user}")):
+        jd.reset_requests()
+        with pytest.raises(CredentialsMissingError) as e:
+            client.sync(_render(write_spec(tmp_path / "s.yaml", 1, credentials=cid)))
+        assert e.value.missing == [(cid, "bench/job-0000")] and reason in str(e.value)
+        assert not _writes(jd)
 
 
 def test_403_names_the_permission(jenv: JenkinsDouble, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,7 +1,9 @@
 """The agent side of the double: `jnlpJars/agent.jar` and the `/wsagents/` WebSocket
 endpoint, which Jenkins serves without authentication (UnprotectedRootAction).
 
-The handshake checks what Jenkins's WebSocketAgents checks: the `Node-Name`,
+Sources: jenkinsci/jenkins core/src/main/java/jenkins/agents/WebSocketAgents.java (the
+handshake, an UnprotectedRootAction) and core/src/main/java/hudson/model/Slave.java
+(``JnlpJar``, jnlpJars/agent.jar). The handshake checks what WebSocketAgents checks: the `Node-Name`,
 `Secret-Key` and `X-Remoting-Capability` headers (400 when incomplete or the node is
 unknown, 403 on a wrong secret), then answers 101 and brings the node online. The
 connection stays open until the node is deleted (Jenkins then closes the channel) or

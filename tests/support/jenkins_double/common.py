@@ -23,7 +23,9 @@ class Reply(Exception):
 
 
 def error_page(status: int, message: str) -> str:
-    # The shape of Jenkins's (Jetty's) error page.
+    # The shape of Jenkins's (Jetty's) error page for an HTTP error (Jetty ErrorHandler, the
+    # one Winstone uses: eclipse/jetty.project jetty-server/src/main/java/org/eclipse/jetty/
+    # server/handler/ErrorHandler.java, writeErrorPage): title, "HTTP ERROR", a table.
     return (f"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html;charset=utf-8\"/>"
             f"<title>Error {status} {message}</title></head><body><h2>HTTP ERROR {status} {message}</h2>"
             f"<table><tr><th>STATUS:</th><td>{status}</td></tr><tr><th>MESSAGE:</th><td>{message}</td></tr>"

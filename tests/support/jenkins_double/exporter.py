@@ -4,6 +4,13 @@ An exported object is anything with ``exported(depth_left) -> dict`` (its full s
 exported properties, nested values may be exported objects) and ``summary() -> dict``
 (what Jenkins shows for it when it is nested beyond ``depth``). ``_class`` is always
 present, like Jenkins adds it to every object.
+
+Follows Stapler's exporter (jenkinsci/stapler core/src/main/java/org/kohsuke/stapler/export/
+Model.java, Property.java, TreePruner.java and NamedPathPruner.java): only ``@Exported``
+properties are written (an object's ``exported()`` holds exactly those: a ``tree=``
+naming any other field gets nothing for it), ``tree=`` selects properties by name with
+``[...]`` for nested ones and ``{m,n}`` ranges, ``depth`` exports nested objects fully up
+to that depth and in their short form beyond it.
 """
 
 from __future__ import annotations

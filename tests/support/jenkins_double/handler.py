@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import time
 import traceback
-import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests.support.jenkins_double import folder_credentials
 from tests.support.jenkins_double.agents import handle_agent_paths
 from tests.support.jenkins_double.common import Plain, Reply, error_page, json_reply
+from tests.support.jenkins_double.declarative import after_run
 from tests.support.jenkins_double.exporter import export, parse_tree
 from tests.support.jenkins_double.items import (
     FOLDER_CLASS,
     ITEM_MODES,
     ITEM_TYPES,
-    VIEW_TYPES,
     ConfigRejected,
     Folder,
     Job,
@@ -24,15 +24,17 @@ from tests.support.jenkins_double.items import (
 )
 from tests.support.jenkins_double.routes_agents import AgentRoutes
 from tests.support.jenkins_double.routes_credentials import CredentialRoutes
+from tests.support.jenkins_double.routes_views import ViewRoutes, default_views
 from tests.support.jenkins_double.security import PERMISSIONS, Caller, Security
 from tests.support.jenkins_double.state import Recorded, State
+from tests.support.jenkins_double.xstream import resave
 
 __all__ = ["Handler", "Reply"]
 
 _UNSAFE = set("?*/\\%!@#$^&|<>[]:;")
 
 
-class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
+class Handler(AgentRoutes, CredentialRoutes, ViewRoutes, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out as separate writes
     state: State
@@ -62,6 +64,9 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         return f"http://{host}/"
 
     def _handle(self, method: str) -> None:
+        if self.state.down:  # the controller is restarting: this connection ends unanswered
+            self.close_connection = True
+            return
         split = urlsplit(self.path)
         path = unquote(split.path)
         if handle_agent_paths(self, method, path):  # unprotected, like Jenkins
@@ -81,12 +86,18 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         try:
             if fault is not None and not fault.after:
                 raise Reply(fault.status, error_page(fault.status, "Service Unavailable"))
+            # BasicHeaderProcessor / BasicHeaderApiTokenAuthenticator: a wrong user or token is a
+            # 401 with WWW-Authenticate (jenkinsci/jenkins core/src/main/java/jenkins/security/
+            # BasicHeaderProcessor.java); anonymous then needs Overall/Read for everything
+            # but the agent and crumb endpoints (core jenkins/model/Jenkins.java, getTarget)
             caller = self.security.authenticate(self.headers.get("Authorization"), self.headers.get("Cookie"))
             if caller is None:
                 raise Reply(401, error_page(401, "Invalid password/token for user"),
                             headers={"WWW-Authenticate": 'Basic realm="Jenkins"'})
             self.caller = caller
             self._need("Overall/Read")
+            # CrumbFilter: a POST without a valid crumb is refused before any action, except
+            # for API token callers (core hudson/security/csrf/CrumbFilter.java; 2.96+)
             if method == "POST" and not self._crumb_ok(path):
                 raise Reply(403, error_page(403, "No valid crumb was included in the request"))
             with st.lock:
@@ -127,8 +138,12 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         header = self.headers.get("Jenkins-Crumb")
         return self.security.crumb_ok(self.caller, header)
 
+    def _lacks(self, permission: str) -> bool:
+        return self.security.missing(self.caller, permission)
+
     def _need(self, permission: str) -> None:
         if self.security.missing(self.caller, permission):
+            permission = self.security.effective(permission)
             msg = f"{self.caller.user} is missing the {permission} permission"
             raise Reply(403, error_page(403, msg), headers={
                 "X-Required-Permission": PERMISSIONS[permission],
@@ -143,11 +158,16 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         if head == "crumbIssuer":
             return self._crumb(parts[1:])
         if head == "pluginManager" and parts[1:2] == ["api"]:
+            # PluginManager.getApi / doPlugins: Jenkins.SYSTEM_READ (jenkinsci/jenkins
+            # core/src/main/java/hudson/PluginManager.java)
+            self._need("Overall/SystemRead")
             return self._api(_PluginManager(self.state))
         if head == "queue":
             return self._queue(method, parts[1:])
         if head == "computer":
             return self._computer(method, parts[1:])
+        if head == "user" and len(parts) >= 3 and parts[2] == "credentials":
+            return self._user_credentials(method, parts[1], parts[3:])
         if head in {"me", "whoAmI"} and parts[1:2] == ["api"]:
             return json_reply({"_class": "hudson.security.WhoAmI", "name": self.caller.user,
                           "authenticated": self.caller.via != "anonymous"})
@@ -155,7 +175,10 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         item: Job = self.state.root
         i = 0
         while i + 1 < len(parts) and parts[i] == "job":
-            if not isinstance(item, Folder) or parts[i + 1] not in item.children:
+            # AbstractFolder.getItem / Jenkins.getItem: an item the caller may not read is
+            # not there for them (null: 404), unless they may discover it (403)
+            # (jenkinsci/cloudbees-folder-plugin AbstractFolder.java; core jenkins/model/Jenkins.java)
+            if not isinstance(item, Folder) or parts[i + 1] not in item.children or self._lacks("Job/Read"):
                 raise Reply(404, error_page(404, "Not Found"))
             item = item.children[parts[i + 1]]
             i += 2
@@ -167,10 +190,10 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
             return Reply(200, f"<html><body>{item.full_name}</body></html>")
         head = rest[0]
         if head == "api":
-            if item is not self.state.root:
-                self._need("Job/Read")
             bound = item.bind(self.base)
             bound.csrf = self.security.csrf
+            # ItemGroup.getItems lists only items the caller may read
+            bound.readable = not self._lacks("Job/Read")
             return self._api(bound)
         if head == "createItem" and method == "POST" and isinstance(item, Folder):
             return self._create_item(item)
@@ -184,8 +207,15 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
             raise Reply(404, error_page(404, "Not Found"))
         if head == "config.xml":
             if method == "GET":
+                # AbstractItem.doConfigDotXml: Item.EXTENDED_READ (jenkinsci/jenkins
+                # core/src/main/java/hudson/model/AbstractItem.java); a folder's answer
+                # carries its credentials store (folder_credentials.py)
                 self._need("Job/ExtendedRead")
-                return Reply(200, item.xml, "application/xml")
+                xml = item.xml
+                if isinstance(item, Folder):
+                    xml = resave(folder_credentials.inject(xml, self.state.credentials.get(item.full_name, {})),
+                                 self.state.versions())
+                return Reply(200, xml, "application/xml")
             if method == "POST":
                 self._need("Job/Configure")
                 return self._update_item(item)
@@ -193,9 +223,13 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
             self._need("Job/Delete")
             self._delete_item(item)
             return Reply(302, b"", headers={"Location": item.parent.url(self.base)})
+        # ParameterizedJobMixIn.doBuild: Item.BUILD; 201 with the queue item's URL in Location
+        # (jenkinsci/jenkins core/src/main/java/jenkins/model/ParameterizedJobMixIn.java)
         if head in {"build", "buildWithParameters"} and method == "POST" and not isinstance(item, Folder):
             self._need("Job/Build")
             q = self.state.scheduler.enqueue(item.full_name, _pipeline_label(item))
+            # the run starts at once (flyweight) and a declarative pipeline re-saves its job
+            item.xml = resave(after_run(item.xml), self.state.versions())
             return Reply(201, b"", headers={"Location": f"{self.base}queue/item/{q.id}/"})
         if head.isdigit() and rest[1:2] == ["api"]:
             for b in self.state.scheduler.builds:
@@ -204,6 +238,8 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         raise Reply(404, error_page(404, "Not Found"))
 
     def _api(self, obj: Any) -> Reply:
+        # hudson.model.Api.doJson: ``tree=`` (a malformed one is a 400) or ``depth``
+        # (jenkinsci/jenkins core/src/main/java/hudson/model/Api.java; exporter.py)
         fmt = self.query.get("tree")
         try:
             tree = parse_tree(fmt) if fmt is not None else None
@@ -213,6 +249,12 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
         return json_reply(export(obj, tree=tree, depth=depth))
 
     def _create_item(self, folder: Folder) -> Reply:
+        """ItemGroupMixIn.createTopLevelItem (jenkinsci/jenkins core/src/main/java/hudson/model/
+        ItemGroupMixIn.java): Item.CREATE on the parent; ``name`` required; the name checked
+        by Jenkins.checkGoodName (unsafe characters, "." and "..", texts from core
+        Messages.properties, also in X-Error); an existing name is a 400 "A job already
+        exists with the name"; ``mode=copy&from=``, ``mode=<descriptor>`` or an XML body
+        (Items.load: an unknown root class is a 500)."""
         self._need("Job/Create")
         name = self.query.get("name")
         form: dict[str, str] = {}
@@ -244,73 +286,45 @@ class Handler(AgentRoutes, CredentialRoutes, BaseHTTPRequestHandler):
             xml = self.body
         root = parse_config(xml, ITEM_TYPES, self.state.active_plugins())
         cls = Folder if root.tag == FOLDER_CLASS else Job
-        child = cls(name=name, xml=xml, parent=folder)  # type: ignore[call-arg]
+        store: dict[str, bytes] = {}
+        if cls is Folder:
+            xml, store = folder_credentials.extract(xml)
+        child = cls(name=name, xml=resave(xml, self.state.versions()), parent=folder)  # type: ignore[call-arg]
         folder.children[name] = child
         if isinstance(child, Folder):
-            self.state.credentials.setdefault(child.full_name, {})
+            self.state.credentials[child.full_name] = store
         return Reply(200, b"")
 
     def _update_item(self, item: Job) -> Reply:
+        """AbstractItem.updateByXml (core hudson/model/AbstractItem.java): another item class
+        is refused with "Expecting class … but got class … instead"; the item is then loaded
+        from the posted XML and saved by XStream (xstream.py)."""
         root = parse_config(self.body, ITEM_TYPES, self.state.active_plugins())
         if root.tag != item.tag:
             raise Reply(500, error_page(500, f"java.io.IOException: Expecting class {item.cls} but got "
                                               f"class {ITEM_TYPES[root.tag][0]} instead"))
-        item.xml = self.body
+        xml = self.body
+        if isinstance(item, Folder):
+            # the posted config replaces the folder's properties, its credentials included
+            xml, self.state.credentials[item.full_name] = folder_credentials.extract(xml)
+            xml = default_views(xml)
+        item.xml = resave(xml, self.state.versions())
         return Reply(200, b"")
 
     def _delete_item(self, item: Job) -> None:
+        # AbstractItem.doDoDelete: Item.DELETE, then a 302 to the parent (core AbstractItem.java);
+        # a folder's credentials go with it (they live in its config.xml)
         del item.parent.children[item.name]
         if isinstance(item, Folder):
             prefix = item.full_name
             for key in [k for k in self.state.credentials if k == prefix or k.startswith(prefix + "/")]:
                 del self.state.credentials[key]
 
-    # -- views
-    def _create_view(self, folder: Folder) -> Reply:
-        self._need("View/Create")
-        name = self.query.get("name")
-        if not name:
-            raise Reply(400, error_page(400, "Query parameter 'name' is required"))
-        if name in folder.views():
-            msg = f"A view already exists with the name \u201c{name}\u201d"
-            raise Reply(400, error_page(400, msg), headers={"X-Error": msg})
-        root = parse_config(self.body, {k: (k, None) for k in VIEW_TYPES})
-        name_el = root.find("name")
-        if name_el is None:
-            name_el = ET.SubElement(root, "name")
-        name_el.text = name
-        folder.put_view(name, ET.tostring(root))
-        return Reply(200, b"")
-
-    def _view(self, method: str, folder: Folder, name: str, rest: list[str]) -> Reply:
-        view = folder.views().get(name)
-        if view is None:
-            raise Reply(404, error_page(404, "Not Found"))
-        if rest[:1] == ["api"]:
-            return self._api(view.bind(self.base))
-        if rest == ["config.xml"] and method == "GET":
-            self._need("View/Read")
-            return Reply(200, b"<?xml version='1.1' encoding='UTF-8'?>\n" + view.xml, "application/xml")
-        if rest == ["config.xml"] and method == "POST":
-            self._need("View/Configure")
-            root = parse_config(self.body, {k: (k, None) for k in VIEW_TYPES})
-            if root.tag != view.root.tag:
-                raise Reply(500, error_page(500, "java.io.IOException: Expecting view type "
-                                                  f"{view.root.tag} but got {root.tag} instead"))
-            name_el = root.find("name")
-            if name_el is not None:
-                name_el.text = name
-            folder.put_view(name, ET.tostring(root))
-            return Reply(200, b"")
-        if rest == ["doDelete"] and method == "POST":
-            self._need("View/Delete")
-            folder.delete_view(name)
-            return Reply(302, b"", headers={"Location": folder.url(self.base)})
-        raise Reply(404, error_page(404, "Not Found"))
-
     # -- credentials stores
     # -- crumbs
     def _crumb(self, rest: list[str]) -> Reply:
+        # crumbIssuer/api: DefaultCrumbIssuer exports crumb and crumbRequestField; with CSRF
+        # protection off there is no crumbIssuer (404) (core hudson/security/csrf/CrumbIssuer.java)
         if not self.security.csrf:
             raise Reply(404, error_page(404, "Not Found"))
         crumb = self.security.crumb_for(self.caller)

@@ -2,7 +2,11 @@
 
 Like Jenkins, an item's config.xml is the source of truth: its description and type are
 read from it; a folder's list views live inside its config.xml under
-``folderViews/views``. A root element the controller does not know (or whose plugin is
+``folderViews/views`` (jenkinsci/cloudbees-folder-plugin src/main/java/com/cloudbees/hudson/
+plugins/folder/views/DefaultFolderViewHolder.java), the root's under ``views`` of the
+controller's own config. The remote API exports of items follow core
+hudson/model/Job.java, AbstractItem.java and View.java (``@Exported`` getters only).
+A root element the controller does not know (or whose plugin is
 not installed) is refused the way Jenkins refuses it: a 500 with the XStream message.
 """
 
@@ -59,7 +63,10 @@ class ConfigRejected(Exception):
 
 def parse_config(body: bytes, known: dict[str, Any], plugins: set[str] | None = None) -> ET.Element:
     """Parse and check a posted config.xml like Jenkins: not well formed -> 500 from the
-    XML transformer; unknown root element -> 500 ``CannotResolveClassException``."""
+    XML transformer (core hudson/util/XMLUtils.java, safeTransform, used by
+    AbstractItem.updateByXml and ItemGroupMixIn.createProjectFromXML); unknown root
+    element -> 500 ``CannotResolveClassException`` (XStream's mapper, through Items.load /
+    XmlFile.read in core hudson/model/Items.java, hudson/XmlFile.java)."""
     try:
         root = ET.fromstring(body)
     except ET.ParseError as e:
@@ -249,6 +256,7 @@ class BoundItem:
     item: Job
     base: str
     csrf: bool = True
+    readable: bool = True  # the caller has Job/Read: children are listed
 
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {"_class": self.item.cls, "name": self.item.name, "url": self.item.url(self.base)}
@@ -271,7 +279,7 @@ class BoundItem:
                    "numExecutors": 0, "description": None, "quietingDown": False, "useCrumbs": self.csrf,
                    "useSecurity": True, "url": self.base}
         if isinstance(it, Folder):
-            out["jobs"] = [c.bind(self.base) for c in it.children.values()]
+            out["jobs"] = [c.bind(self.base) for c in it.children.values()] if self.readable else []
             views = it.views()
             out["views"] = [v.bind(self.base) for v in views.values()]
             first = next(iter(views.values()), None)

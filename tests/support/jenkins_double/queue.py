@@ -4,8 +4,28 @@ A queued build waits for an online node whose labels satisfy its label expressio
 that has a free executor; then it leaves the queue (``executable`` set) and runs until
 the test finishes it. Nodes are JNLP (inbound) agents created with
 ``computer/doCreateItem`` and come online when an agent connects with the node's secret
-(:meth:`Scheduler.connect`). ``why`` texts follow Jenkins's wording, since that is where
-a client reads the label an item waits for.
+(:meth:`Scheduler.connect`).
+
+What a client may read of a waiting item follows Jenkins exactly, because that is where a
+provisioner has to find the label an item waits for:
+
+* the item's assigned label is not exported (jenkinsci/jenkins
+  core/src/main/java/hudson/model/Queue.java: ``Item.getAssignedLabel`` carries no
+  ``@Exported``), so the exported item has no ``assignedLabel`` and ``tree=`` naming it
+  returns nothing;
+* ``why`` is computed live on every read (Queue.java ``Item.getWhy`` calls
+  ``getCauseOfBlockage``) by the rules of ``BuildableItem.getCauseOfBlockage``: with no
+  agent node at all (``Jenkins.getNodes()`` is empty; the built-in node is not in it) the
+  label is dropped and ``why`` is "Waiting for next available executor"; when the label
+  matches exactly one node ``why`` names the node (``CauseOfBlockage.BecauseNodeIsOffline``
+  / ``BecauseNodeIsBusy``); otherwise it names the label (``BecauseLabelIsOffline`` /
+  ``BecauseLabelIsBusy``), texts from core/src/main/resources/hudson/model/Messages.properties
+  (``Queue.NodeOffline``, ``Queue.AllNodesOffline``, ``Queue.LabelHasNoNodes``,
+  ``Queue.WaitingForNextAvailableExecutor``, ``Queue.WaitingForNextAvailableExecutorOn``);
+* the waiting task of a pipeline is the ``node`` step's placeholder, which exports only
+  ``name``, ``fullDisplayName`` and ``url`` (the run's), (jenkinsci/workflow-durable-task-step-plugin
+  src/main/java/org/jenkinsci/plugins/workflow/support/steps/ExecutorStepExecution.java,
+  ``PlaceholderTask``).
 """
 
 from __future__ import annotations
@@ -72,6 +92,14 @@ def label_matches(expr: str | None, labels: set[str]) -> bool:
     return result
 
 
+def label_name(expr: str) -> str:
+    """The name Jenkins gives a label expression (what ``why`` shows): operators joined
+    without spaces, parentheses kept as written (jenkinsci/jenkins core/src/main/java/
+    hudson/model/labels/LabelExpression.java, ``Binary.combine``: paren(op, lhs) + op.str +
+    paren(op, rhs); ``Paren``: '(' + expression + ')'; ``Not``: '!' + operand)."""
+    return "".join(_TOKEN.findall(expr))
+
+
 @dataclass(eq=False)
 class Build:
     job: str
@@ -100,15 +128,20 @@ class QueueItem:
     since: float = field(default_factory=time.time)
     build: Build | None = None
     cancelled: bool = False
+    number: int = 0  # the run the pipeline started for it (its placeholder waits for a node)
     why: str = ""
 
     @property
     def left(self) -> bool:
         return self.build is not None or self.cancelled
 
-    def exported(self, base: str) -> dict[str, Any]:
-        task = {"_class": "org.jenkinsci.plugins.workflow.job.WorkflowJob", "name": self.job.rsplit("/", 1)[-1],
-                "url": f"{base}{_job_url(self.job)}", "color": "notbuilt_anime"}
+    def exported(self, base: str, why: str = "") -> dict[str, Any]:
+        # ExecutorStepExecution.PlaceholderTask: getName()/getFullDisplayName() are
+        # "part of <run's full display name>", getUrl() is the run's URL
+        run_name = " \u00bb ".join(self.job.split("/"))
+        shown = f"part of {run_name} #{self.number}"
+        task = {"_class": "org.jenkinsci.plugins.workflow.support.steps.ExecutorStepExecution$PlaceholderTask",
+                "name": shown, "fullDisplayName": shown, "url": f"{base}{_job_url(self.job)}{self.number}/"}
         common: dict[str, Any] = {"actions": [], "id": self.id, "inQueueSince": int(self.since * 1000),
                                   "params": "", "task": task, "url": f"queue/item/{self.id}/"}
         if self.left:
@@ -119,7 +152,7 @@ class QueueItem:
             return {"_class": "hudson.model.Queue$LeftItem", **common, "blocked": False, "buildable": False,
                     "stuck": False, "why": None, "cancelled": self.cancelled, "executable": executable}
         return {"_class": "hudson.model.Queue$BuildableItem", **common, "blocked": False, "buildable": True,
-                "stuck": False, "why": self.why, "buildableStartMilliseconds": int(self.since * 1000),
+                "stuck": False, "why": why or self.why, "buildableStartMilliseconds": int(self.since * 1000),
                 "pending": False}
 
 
@@ -189,7 +222,9 @@ class Scheduler:
     # -- queue
     def enqueue(self, job: str, label: str | None) -> QueueItem:
         with self.lock:
-            item = QueueItem(id=self._next_id, job=job, label=label)
+            number = self.build_numbers.get(job, 1)
+            self.build_numbers[job] = number + 1
+            item = QueueItem(id=self._next_id, job=job, label=label, number=number)
             self._next_id += 1
             self.items[item.id] = item
             self._dispatch()
@@ -259,21 +294,39 @@ class Scheduler:
         for item in sorted(self.waiting(), key=lambda i: i.id):
             node = self._pick(item)
             if node is None:
-                label = item.label or "built-in"
-                matching = [n for n in self.nodes.values() if label_matches(item.label, n.labels)]
-                item.why = (f"Waiting for next available executor on \u2018{label}\u2019" if matching
-                            else f"There are no nodes with the label \u2018{label}\u2019")
+                item.why = self.why(item)
                 continue
-            number = self.build_numbers.get(item.job, 1)
-            self.build_numbers[item.job] = number + 1
-            build = Build(job=item.job, number=number, node=node.name, queue_id=item.id)
+            build = Build(job=item.job, number=item.number, node=node.name, queue_id=item.id)
             free = next(i for i in range(node.executors) if i not in node.busy)
             node.busy[free] = build
             item.build = build
             self.builds.append(build)
         self.changed.notify_all()
 
+    def why(self, item: QueueItem) -> str:
+        """``Queue.BuildableItem.getCauseOfBlockage`` (jenkinsci/jenkins core/src/main/java/
+        hudson/model/Queue.java) with ``CauseOfBlockage`` texts (core/src/main/java/hudson/
+        model/queue/CauseOfBlockage.java, hudson/model/Messages.properties)."""
+        with self.lock:
+            label = label_name(item.label) if item.label and item.label.strip() else None
+            if not self.nodes or label is None:  # "no master/agent. pointless to talk about nodes"
+                return "Waiting for next available executor"
+            matching = [n for n in self.nodes.values() if label_matches(label, n.labels)]
+            if not any(n.online for n in matching):  # Label.isOffline(): no computer of it online
+                if len(matching) == 1:
+                    return f"\u2018{matching[0].name}\u2019 is offline"
+                if not matching:
+                    return f"There are no nodes with the label \u2018{label}\u2019"
+                return f"All nodes of label \u2018{label}\u2019 are offline"
+            if len(matching) == 1:
+                return f"Waiting for next available executor on \u2018{matching[0].name}\u2019"
+            return f"Waiting for next available executor on \u2018{label}\u2019"
+
     def _pick(self, item: QueueItem) -> Node | None:
+        # Queue.maintain hands a buildable item to an idle executor of an online node that
+        # can take it: Node.canTake refuses an item whose label the node lacks and, in mode
+        # EXCLUSIVE, an item without a label (core hudson/model/Node.java, canTake;
+        # hudson/model/Queue.java, maintain; LoadBalancer.CONSISTENT_HASH picks among them)
         for node in self.nodes.values():
             if not node.online or len(node.busy) >= node.executors:
                 continue

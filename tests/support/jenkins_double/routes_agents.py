@@ -85,14 +85,22 @@ class AgentRoutes:
         if not rest:
             return Reply(200, "<html><body>Queue [Jenkins]</body></html>")
         if rest[:1] == ["api"]:
-            items = [Plain(i.exported(self.base)) for i in sch.waiting()]
+            # Queue.getItems() lists only items the caller may read (Item.READ on the task;
+            # jenkinsci/jenkins core/src/main/java/hudson/model/Queue.java, getItems and
+            # Item.hasReadPermission); the others are not even counted
+            visible = [] if self._lacks("Job/Read") else sch.waiting()
+            items = [Plain(i.exported(self.base, sch.why(i))) for i in visible]
             return self._api(Plain({"_class": "hudson.model.Queue", "discoverableItems": [], "items": items}))
         if rest[:1] == ["item"] and len(rest) >= 2 and rest[1].isdigit():
             item = sch.items.get(int(rest[1]))
             if item is None:
                 raise Reply(404, error_page(404, "Not Found"))
             if rest[2:3] == ["api"]:
-                return self._api(Plain(item.exported(self.base)))
+                # Queue.getItem(id) answers 404 to a caller without Item.READ on the task
+                # (core/src/main/java/hudson/model/Queue.java, Queue.Item.hasReadPermission)
+                if self._lacks("Job/Read"):
+                    raise Reply(404, error_page(404, "Not Found"))
+                return self._api(Plain(item.exported(self.base, "" if item.left else sch.why(item))))
             if rest[2:] == ["cancelQueue"] and method == "POST":
                 self._need("Job/Cancel")
                 sch.cancel(item.id)
@@ -109,12 +117,17 @@ class AgentRoutes:
     def _computer(self, method: str, rest: list[str]) -> Reply:
         sch = self.state.scheduler
         if rest[:1] == ["api"]:
+            # ComputerSet exports computer[], busyExecutors, totalExecutors (core ComputerSet.java);
+            # each Computer displayName, offline, temporarilyOffline, idle, executors,
+            # assignedLabels, offlineCause … (core hudson/model/Computer.java)
             comps = [Plain(_master()), *[Plain(n.exported()) for n in sch.nodes.values()]]
             busy = sum(len(n.busy) for n in sch.nodes.values())
             total = sum(n.executors for n in sch.nodes.values() if n.online)
             return self._api(Plain({"_class": "hudson.model.ComputerSet", "busyExecutors": busy,
                                      "computer": comps, "displayName": "Nodes", "totalExecutors": total}))
         if rest == ["doCreateItem"] and method == "POST":
+            # ComputerSet.doDoCreateItem: Computer.CREATE; the form's ``json`` describes the
+            # node; an existing name is refused (core hudson/model/ComputerSet.java)
             self._need("Agent/Create")
             return self._create_node()
         if not rest:
@@ -128,7 +141,9 @@ class AgentRoutes:
         if tail[:1] == ["api"]:
             return self._api(Plain(node.exported()))
         if tail == ["config.xml"] and method == "GET":
-            self._need("Agent/Configure")
+            # Computer.doConfigDotXml: EXTENDED_READ to read, CONFIGURE to write
+            # (jenkinsci/jenkins core/src/main/java/hudson/model/Computer.java)
+            self._need("Agent/ExtendedRead")
             return Reply(200, node.xml, "application/xml")
         if tail == ["config.xml"] and method == "POST":
             self._need("Agent/Configure")
@@ -137,13 +152,19 @@ class AgentRoutes:
             sch._dispatch()
             return Reply(200, b"")
         if tail == ["doDelete"] and method == "POST":
+            # Computer.doDoDelete: Computer.DELETE, then a 302 to computer/ (core Computer.java)
             self._need("Agent/Delete")
             sch.remove_node(name)
             return Reply(302, b"", headers={"Location": f"{self.base}computer/"})
         if tail in (["jenkins-agent.jnlp"], ["slave-agent.jnlp"]):
+            # SlaveComputer's JNLP file carries the agent secret and needs Computer.CONNECT
+            # (core hudson/slaves/SlaveComputer.java, getJnlpMac; jenkins-agent.jnlp.jelly)
             self._need("Agent/Connect")
             return Reply(200, _jnlp(self.base, name, node.secret), "application/x-java-jnlp-file")
         if tail == ["toggleOffline"] and method == "POST":
+            # Computer.doToggleOffline: checkPermission(isTemporarilyOffline() ? CONNECT : DISCONNECT)
+            # (jenkinsci/jenkins core/src/main/java/hudson/model/Computer.java)
+            self._need("Agent/Connect" if node.temporarily_offline else "Agent/Disconnect")
             node.temporarily_offline = not node.temporarily_offline
             sch._dispatch()
             return Reply(302, b"", headers={"Location": f"{self.base}computer/{name}/"})

@@ -6,7 +6,18 @@
 - No credentials: ``anonymous`` (which lacks Overall/Read unless allowed).
 - Wrong credentials: 401 ``Invalid password/token for user``.
 Permissions are named like Jenkins names them (``Job/Create``) and a 403 carries the
-``X-Required-Permission`` header and the "is missing the ... permission" message.
+``X-Required-Permission`` header and the "is missing the ... permission" message
+(jenkinsci/jenkins core/src/main/java/jenkins/security/AccessDeniedException3.java,
+``reportAsHeaders``; core/src/main/java/hudson/security/AccessDeniedHandlerImpl.java).
+
+A user is either an administrator minus what a test denies (``deny``), or holds exactly
+the permissions granted (``add_user(..., permissions=...)``), like matrix authorization:
+``Overall/Administer`` implies every permission, ``Job/Configure`` implies
+``Job/ExtendedRead`` (core hudson/model/Item.java, ``EXTENDED_READ`` impliedBy
+``CONFIGURE``). ``Overall/SystemRead`` is disabled unless the controller enables it
+(core jenkins/model/Jenkins.java, ``SYSTEM_READ`` with ``jenkins.security.SystemReadPermission``);
+a check of a disabled permission is a check of the permission implying it, and the 403
+names that one (core hudson/security/ACL.java, ``checkPermission``).
 """
 
 from __future__ import annotations
@@ -37,12 +48,22 @@ PERMISSIONS: dict[str, str] = {
     "View/Read": "hudson.model.View.Read",
     "Agent/Create": "hudson.model.Computer.Create",
     "Agent/Configure": "hudson.model.Computer.Configure",
+    "Agent/ExtendedRead": "hudson.model.Computer.ExtendedRead",
     "Agent/Delete": "hudson.model.Computer.Delete",
     "Agent/Connect": "hudson.model.Computer.Connect",
+    "Agent/Disconnect": "hudson.model.Computer.Disconnect",
+    "Overall/SystemRead": "jenkins.model.Jenkins.SystemRead",
     "Credentials/Create": "com.cloudbees.plugins.credentials.CredentialsProvider.Create",
     "Credentials/Update": "com.cloudbees.plugins.credentials.CredentialsProvider.Update",
     "Credentials/View": "com.cloudbees.plugins.credentials.CredentialsProvider.View",
     "Credentials/Delete": "com.cloudbees.plugins.credentials.CredentialsProvider.Delete",
+}
+
+# permission -> what it implies (besides Overall/Administer implying everything)
+IMPLIED_BY: dict[str, tuple[str, ...]] = {
+    "Job/Configure": ("Job/ExtendedRead",),
+    "Agent/Configure": ("Agent/ExtendedRead",),
+    "Overall/SystemRead": (),
 }
 
 COOKIE_PREFIX = "JSESSIONID."
@@ -61,6 +82,8 @@ class Security:
     passwords: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     denied: dict[str, set[str]] = field(default_factory=dict)  # user -> permission names
+    granted: dict[str, set[str]] = field(default_factory=dict)  # user -> exactly these (matrix)
+    system_read: bool = False  # -Djenkins.security.SystemReadPermission=true
     anonymous_read: bool = False
     csrf: bool = True
     cookie_name: str = field(default_factory=lambda: COOKIE_PREFIX + secrets.token_hex(4))
@@ -69,11 +92,17 @@ class Security:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- test-side API
-    def add_user(self, user: str, password: str) -> str:
-        """Add a user; return a new API token in Jenkins's format (``11`` + 32 hex)."""
+    def add_user(self, user: str, password: str, permissions: set[str] | None = None) -> str:
+        """Add a user (an administrator, or one holding exactly ``permissions``); return a
+        new API token in Jenkins's format (``11`` + 32 hex)."""
         token = "11" + secrets.token_hex(16)
         self.passwords[user] = password
         self.tokens[user] = token
+        if permissions is not None:
+            unknown = set(permissions) - set(PERMISSIONS)
+            if unknown:
+                raise ValueError(f"unknown permissions {sorted(unknown)}; known: {sorted(PERMISSIONS)}")
+            self.granted[user] = set(permissions)
         return token
 
     def deny(self, user: str, *permissions: str) -> None:
@@ -141,7 +170,19 @@ class Security:
             return True
         return value is not None and hmac.compare_digest(self.crumb_for(caller), value)
 
+    def effective(self, permission: str) -> str:
+        """The permission actually checked: a disabled one is checked as what implies it."""
+        if permission == "Overall/SystemRead" and not self.system_read:
+            return "Overall/Administer"
+        return permission
+
     def missing(self, caller: Caller, permission: str) -> bool:
+        permission = self.effective(permission)
         if caller.via == "anonymous":
             return not (self.anonymous_read and permission in {"Overall/Read", "Job/Read", "View/Read"})
-        return permission in self.denied.get(caller.user, set())
+        held = self.granted.get(caller.user)
+        if held is None:
+            return permission in self.denied.get(caller.user, set())
+        if "Overall/Administer" in held or permission in held:
+            return False
+        return not any(permission in IMPLIED_BY.get(p, ()) for p in held)

@@ -9,11 +9,13 @@ from collections.abc import Callable, Iterator
 from http.server import ThreadingHTTPServer
 from typing import Any
 
+from tests.support.jenkins_double.declarative import after_run
 from tests.support.jenkins_double.handler import Handler
 from tests.support.jenkins_double.items import FOLDER_CLASS, Folder, Job
 from tests.support.jenkins_double.queue import Build, QueueItem, Scheduler
 from tests.support.jenkins_double.security import Security
 from tests.support.jenkins_double.state import DEFAULT_PLUGINS, Fault, Recorded, State
+from tests.support.jenkins_double.xstream import resave
 
 __all__ = ["JenkinsDouble"]
 
@@ -37,6 +39,7 @@ class JenkinsDouble:
         self.password = "admin-password"
         self.token = self.security.add_user(self.user, self.password)
         handler = type("BoundHandler", (Handler,), {"state": self.state, "security": self.security})
+        self._handler = handler
         self._server = _Server(("127.0.0.1", 0), handler)
         self._thread: threading.Thread | None = None
 
@@ -57,6 +60,32 @@ class JenkinsDouble:
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+    def restart(self, down_for: float) -> threading.Thread:
+        """The controller restarts: for ``down_for`` seconds nothing listens (connection
+        refused) and open connections are dropped at their next request; then it serves
+        again with every web session gone (crumbs issued before fail). Items, views,
+        credentials, nodes and the queue persist, as Jenkins keeps them on disk
+        (``JENKINS_HOME``, ``queue.xml``). Returns the thread that brings it back."""
+        host, port = self._server.server_address[:2]
+        with self.state.lock:
+            self.state.down = True
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+        def back() -> None:
+            time.sleep(down_for)
+            self.security.expire_sessions()
+            self._server = _Server((str(host), int(port)), self._handler)
+            with self.state.lock:
+                self.state.down = False
+            self.start()
+
+        thread = threading.Thread(target=back, name="jenkins-double-restart", daemon=True)
+        thread.start()
+        return thread
 
     def __enter__(self) -> JenkinsDouble:
         return self.start()
@@ -106,12 +135,39 @@ class JenkinsDouble:
         return item.xml.decode("utf-8")
 
     def set_config(self, path: str, xml: str) -> None:
-        """Change an item's config.xml as someone saving it in the web UI would."""
+        """Change an item's config.xml as someone saving it in the web UI would (Jenkins
+        saves it through XStream)."""
         item = self.item(path)
         if item is None:
             raise KeyError(path)
         with self.state.lock:
-            item.xml = xml.encode("utf-8")
+            item.xml = resave(xml.encode("utf-8"), self.state.versions())
+
+    def edit(self, path: str, old: str, new: str) -> None:
+        """A hand edit in the configure page: replace ``old`` by ``new`` in the saved config."""
+        text = self.config(path)
+        if old not in text:
+            raise AssertionError(f"{old!r} is not in {path}'s config.xml")
+        self.set_config(path, text.replace(old, new, 1))
+
+    def run_declarative(self, path: str) -> None:
+        """A run of a declarative pipeline starts: its job is re-saved with the properties
+        of its Jenkinsfile and the declarative actions (declarative.py)."""
+        item = self.item(path)
+        if item is None:
+            raise KeyError(path)
+        with self.state.lock:
+            item.xml = resave(after_run(item.xml), self.state.versions())
+
+    def resave_all(self, *, run_pipelines: bool = True) -> int:
+        """Jenkins saves every item again (e.g. after a plugin update; or every pipeline
+        runs once, with ``run_pipelines``); returns how many items were saved."""
+        with self.state.lock:
+            items = list(self.walk())
+            for item in items:
+                xml = after_run(item.xml) if run_pipelines else item.xml
+                item.xml = resave(xml, self.state.versions())
+        return len(items)
 
     def put(self, path: str, xml: str) -> Job:
         """Create an item directly (parents must exist)."""
@@ -160,12 +216,20 @@ class JenkinsDouble:
         with self.state.lock:
             return {k: v.decode("utf-8") for k, v in self.state.credentials.get(store, {}).items()}
 
-    def add_credentials(self, cid: str, store: str = "", secret: str = "s3cret") -> None:
-        xml = ("<org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl><scope>GLOBAL</scope>"
-               f"<id>{cid}</id><description/><secret>{secret}</secret>"
-               "</org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl>")
+    def add_credentials(self, cid: str, store: str = "", secret: str = "s3cret", *, domain: str = "_",
+                        scope: str = "GLOBAL", user: str | None = None) -> None:
+        """A secret-text credential in a store ('' system, else a folder), in ``domain``;
+        with ``user``, in that user's own store instead."""
+        xml = ("<org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl>"
+               f"<scope>{scope}</scope><id>{cid}</id><description/><secret>{secret}</secret>"
+               "</org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl>").encode()
         with self.state.lock:
-            self.state.credentials.setdefault(store, {})[cid] = xml.encode()
+            if user is not None:
+                self.state.user_credentials.setdefault(user, {})[cid] = xml
+            elif domain == "_":
+                self.state.credentials.setdefault(store, {})[cid] = xml
+            else:
+                self.state.domains.setdefault(store, {}).setdefault(domain, {})[cid] = xml
 
     # -- queue, nodes, builds (for agent provisioning)
     @property

@@ -94,9 +94,14 @@ class State:
     faults: list[Fault] = field(default_factory=list)
     # store key ("" = system store, else a folder's full name) -> id -> credential XML
     credentials: dict[str, dict[str, bytes]] = field(default_factory=lambda: {"": {}})
+    # store key -> domain name -> id -> credential XML (domains other than the global one)
+    domains: dict[str, dict[str, dict[str, bytes]]] = field(default_factory=dict)
+    # user -> id -> credential XML (the user's own store)
+    user_credentials: dict[str, dict[str, bytes]] = field(default_factory=dict)
     scheduler: Scheduler = field(default_factory=Scheduler)
     version: str = "2.462.3"
     latency: float = 0.0
+    down: bool = False  # restarting: open connections are dropped
     started: float = field(default_factory=time.time)
 
     def resolve(self, parts: list[str]) -> Job | None:
@@ -107,6 +112,11 @@ class State:
                 return None
             node = node.children[p]
         return node
+
+    def versions(self) -> dict[str, str]:
+        """Installed and active plugins, name -> version (what XStream writes in ``plugin=``)."""
+        return {n: str(p["version"]) for n, p in self.plugins.items()
+                if p.get("active", True) and p.get("enabled", True)}
 
     def active_plugins(self) -> set[str]:
         return {n for n, p in self.plugins.items() if p.get("active", True) and p.get("enabled", True)}
@@ -124,6 +134,9 @@ class State:
 
     @staticmethod
     def redact(xml: bytes) -> bytes:
+        """A credential's config.xml as the credentials plugin serves it: every secret field
+        replaced by ``<secret-redacted/>`` (jenkinsci/credentials-plugin src/main/java/com/
+        cloudbees/plugins/credentials/CredentialsStoreAction.java, SECRETS_REDACTED)."""
         root = ET.fromstring(xml)
         for el in root.iter():
             if el.tag in SECRET_FIELDS:

@@ -24,7 +24,8 @@ class FakeController:
     def create_node(self, name: str, labels: list[str], remote_fs: str, description: str) -> None:
         self.calls.append(("create", name))
         self.descriptions[name] = description
-        self.nodes_[name] = NodeState(name, offline=True, temporarily_offline=False, busy=False)
+        self.nodes_[name] = NodeState(name, offline=True, temporarily_offline=False, busy=False,
+                                      labels=frozenset([*labels, name]))
 
     def agent_secret(self, name: str) -> str:
         return "ab" * 32
@@ -32,7 +33,7 @@ class FakeController:
     def stop_accepting(self, name: str, message: str) -> None:
         self.calls.append(("stop", name))
         s = self.nodes_[name]
-        self.nodes_[name] = NodeState(name, True, True, s.busy)
+        self.nodes_[name] = NodeState(name, True, True, s.busy, labels=s.labels)
 
     def node_info(self, name: str) -> dict[str, str]:
         return {"description": self.descriptions.get(name, "")}
@@ -43,11 +44,12 @@ class FakeController:
 
     # test-side controls
     def connect(self, name: str) -> None:
-        self.nodes_[name] = NodeState(name, False, False, False)
+        self.nodes_[name] = NodeState(name, False, False, False, labels=self.nodes_[name].labels
+                                      if name in self.nodes_ else None)
 
     def set_busy(self, name: str, busy: bool) -> None:
         s = self.nodes_[name]
-        self.nodes_[name] = NodeState(name, s.offline, s.temporarily_offline, busy)
+        self.nodes_[name] = NodeState(name, s.offline, s.temporarily_offline, busy, labels=s.labels)
 
 
 @dataclass

@@ -184,3 +184,26 @@ def test_builds_started_between_reads_are_not_served_twice() -> None:
     p.drain()
     assert len(be.launches) == 2
     assert {a.phase for a in p.agents.values()} == {"busy"}
+
+
+def test_placeholders_are_kept_and_a_refusal_is_said_once(caplog: pytest.LogCaptureFixture) -> None:
+    from jenkinsbridge.agents.placeholders import placeholder_name
+    from jenkinsbridge.errors import PermissionDeniedError
+
+    ctl, be = FakeController(), FakeBackend()
+    p = Provisioner(config(), ctl, be, agent_url="http://j/")
+    p.reconcile([])
+    names = {placeholder_name("t1", "py", 1), placeholder_name("t1", "py", 2)}
+    assert names <= set(ctl.nodes_) and not be.launches
+    p.reconcile([])
+    assert [c for c in ctl.calls if c[0] == "create"] == [("create", n) for n in sorted(names)]  # once
+
+    class Refusing(FakeController):
+        def create_node(self, name: str, labels: list[str], remote_fs: str, description: str) -> None:
+            raise PermissionDeniedError("create node: 403 Forbidden: missing permission Agent/Create")
+
+    q = Provisioner(config(), Refusing(), FakeBackend(), agent_url="http://j/")
+    with caplog.at_level(logging.WARNING):
+        for _ in range(3):
+            q.reconcile([])
+    assert sum("label placeholders not in place" in r.message for r in caplog.records) == 1

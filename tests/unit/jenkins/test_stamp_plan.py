@@ -105,4 +105,4 @@ def test_judge_server_copy() -> None:
     assert a.op == "update" and a.manual and "overwritten" in a.notes[-1]
     judge_server_copy(a, edited, Options(keep_manual=True))
     assert a.op == "kept"
-    assert "-  <definition><script>echo 'hand'" in a.diff()
+    assert "-    <script>echo 'hand'" in a.diff()

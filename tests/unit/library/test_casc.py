@@ -14,7 +14,7 @@ from jenkinsbridge.casc.agents import parse_agents
 from jenkinsbridge.casc.render import LibrarySource, render_casc
 from jenkinsbridge.casc.schema import check_casc
 from jenkinsbridge.cli.main import main
-from jenkinsbridge.errors import UsageError
+from jenkinsbridge.errors import SpecError, UsageError
 from jenkinsbridge.spec import load_spec_text, load_specs
 from tests.unit.library.test_yaml_filter import HOSTILE, jcasc_resolve
 
@@ -105,17 +105,23 @@ def test_agent_templates_become_a_docker_cloud() -> None:
 @pytest.mark.parametrize("value", [v for v in HOSTILE if v.strip() and "\n" not in v and "\r" not in v
                                    and not any(ord(c) < 0x20 for c in v)])
 def test_hostile_values_stay_data(value: str) -> None:
-    agents = parse_agents({"templates": [{"name": "t", "label": value, "image": value, "network": value,
-                                          "environment": {"V": value}, "mounts": [value], "user": value}]})
+    # labels, names and images are refused by agents.yaml's parser; free text stays data
+    mounts = [{"source": value, "target": "/data"}] if "," not in value else []
+    agents = parse_agents({"templates": [{"name": "t", "label": "l", "image": "agent:1", "network": value,
+                                          "environment": {"V": value}, "mounts": mounts, "user": value,
+                                          "remote_fs": value}]})
     result = render_casc(load_spec_text(SPEC, "spec.yaml"), agents=agents,
                          library=LibrarySource(remote=value, version=value))
     doc = yaml.safe_load(result.text)
     assert check_casc(doc) == []
     env = {"SECRET": "LEAKED", "ESCAPED": "LEAKED", "b": "LEAKED"}
     t = doc["jenkins"]["clouds"][0]["docker"]["templates"][0]
-    for got in (t["labelString"], t["dockerTemplateBase"]["image"], t["dockerTemplateBase"]["network"],
-                t["dockerTemplateBase"]["mounts"][0], t["connector"]["attach"]["user"]):
+    for got in (t["dockerTemplateBase"]["network"], t["connector"]["attach"]["user"], t["remoteFs"]):
         assert jcasc_resolve(got, env) == value
+    if mounts:
+        kind = "bind" if value.startswith("/") else "volume"
+        assert jcasc_resolve(t["dockerTemplateBase"]["mounts"][0], env) == (
+            f"type={kind},source={value},destination=/data,readonly")
     assert jcasc_resolve(t["dockerTemplateBase"]["environmentsString"], env) == "V=" + value
     lib = doc["unclassified"]["globalLibraries"]["libraries"][0]
     assert jcasc_resolve(lib["defaultVersion"], env) == value
@@ -130,17 +136,41 @@ def test_bad_input_is_refused() -> None:
     with pytest.raises(UsageError, match="would share the secret names SWARM_TLS_"):
         render_casc(load_spec_text(twins, "spec.yaml"))
     for bad, message in [
-        ({"templates": []}, "non-empty templates"),
-        ({"templates": [{"image": "x"}]}, "label is required"),
-        ({"templates": [{"label": "l", "image": "x", "memory": "lots"}]}, "not a size"),
-        ({"templates": [{"label": "l", "image": "x", "pull": "sometimes"}]}, "not one of always"),
+        ({"templates": []}, "templates: List should have at least 1 item"),
+        ({"templates": [{"image": "x"}]}, r"templates\[0\]\.labels: Field required"),
+        ({"templates": [{"label": "l", "image": "x", "memory": "lots"}]}, "memory: String should match pattern"),
+        ({"templates": [{"label": "l", "image": "x", "pull": "sometimes"}]}, "pull: Input should be 'never'"),
         ({"templates": [{"label": "l", "image": "x", "environment": {"A": "1\n2"}}]}, "line break"),
-        ({"pool": {"docker_host": "tcp://h:2376"}, "templates": [{"label": "l", "image": "x"}]},
-         "needs tls_credentials"),
-        ({"templates": [{"label": "l", "image": "x"}, {"label": "l", "image": "y"}]}, "names repeat"),
+        ({"templates": [{"label": "l", "image": "x", "mounts": ["type=bind,target=/x"]}]}, "needs a source"),
+        ({"templates": [{"label": "l", "image": "x", "labels": ["l"]}]}, "not both"),
+        ({"templates": [{"label": "l", "image": "x"}, {"label": "l", "image": "y"}]}, "defined twice"),
     ]:
-        with pytest.raises(UsageError, match=message):
+        with pytest.raises(SpecError, match=message):
             parse_agents(bad)
+    with pytest.raises(UsageError, match="needs tls_credentials"):
+        parse_agents({"pool": {"docker_host": "tcp://h:2376"}, "templates": [{"label": "l", "image": "x"}]})
+
+
+def test_one_file_serves_the_provisioner_and_casc(tmp_path: Path) -> None:
+    """agents run and casc --agents read the same file through the same parser."""
+    from jenkinsbridge.agents.config import load_agents_config
+    from jenkinsbridge.casc.agents import load_agents
+
+    path = tmp_path / "agents.yaml"
+    path.write_text(yaml.safe_dump(AGENTS), encoding="utf-8")
+    run = load_agents_config(path)
+    cloud = load_agents(path)
+    assert [t.labels for t in run.templates] == [["python-build"], ["node"]]
+    assert (run.templates[0].cap, run.max_agents, run.pool.endpoint) == (3, 8, "tcp://pool.example.com:2376")
+    assert run.templates[0].env == {"PIP_NO_CACHE_DIR": "1"}
+    assert run.templates[0].mounts[0].kind == "tmpfs" and run.templates[0].mounts[0].target == "/tmp"
+    assert run.templates[0].pull_credentials is not None
+    assert run.templates[0].pull_credentials.jenkins_id == "registry-creds"
+    assert [t.name for t in cloud.templates] == [t.name for t in run.templates] == ["python", "node"]
+    path.write_text("templates:\n  - {label: l, image: x, colour: red}\n", encoding="utf-8")
+    for load in (load_agents_config, load_agents):
+        with pytest.raises(SpecError, match=r"agents.yaml:2:\d+: .*unknown key 'colour'"):
+            load(path)
 
 
 def test_schema_check_finds_departures() -> None:
@@ -179,4 +209,4 @@ def test_cli_writes_file_and_reports_secret_names(tmp_path: Path, capsys: pytest
     assert main(["casc", str(SHOP), "--agents", str(bad), "-o", str(target)]) == 2
     assert not target.exists()
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and re.search(r"agents.yaml: expected a mapping with a non-empty templates list", err[0])
+    assert len(err) == 1 and re.search(r"agents.yaml:1:\d+: templates: Input should be a valid list", err[0])

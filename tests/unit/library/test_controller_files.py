@@ -41,9 +41,17 @@ def test_casc_files_are_valid_and_merge_without_conflict() -> None:
     controller = yaml.safe_load((CASC / "controller.yaml").read_text(encoding="utf-8"))["jenkins"]
     assert controller["numExecutors"] == 0
     assert controller["slaveAgentPort"] == "${JENKINS_AGENT_PORT:-50000}"
-    (user,) = controller["securityRealm"]["local"]["users"]
-    assert user["password"] == "${JENKINS_ADMIN_PASSWORD}"
-    assert controller["authorizationStrategy"] == {"loggedInUsersCanDoAnything": {"allowAnonymousRead": False}}
+    users = {u["id"]: u["password"] for u in controller["securityRealm"]["local"]["users"]}
+    assert users == {"${JENKINS_ADMIN_ID:-admin}": "${JENKINS_ADMIN_PASSWORD}",
+                     "${JENKINS_SYNC_ID:-jb-sync}": "${JENKINS_SYNC_PASSWORD}",
+                     "${JENKINS_AGENTS_ID:-jb-agents}": "${JENKINS_AGENTS_PASSWORD}"}
+    entries = controller["authorizationStrategy"]["globalMatrix"]["entries"]
+    grants = {(kind, e["name"]): set(e["permissions"]) for entry in entries for kind, e in entry.items()}
+    assert grants[("user", "${JENKINS_ADMIN_ID:-admin}")] == {"Overall/Administer"}
+    # no one else administers; the provisioner manages agents and nothing else
+    assert all("Overall/Administer" not in p for k, p in grants.items() if k[1] != "${JENKINS_ADMIN_ID:-admin}")
+    assert {p.split("/")[0] for p in grants[("user", "${JENKINS_AGENTS_ID:-jb-agents}")]} == {"Overall", "Job", "Agent"}
+    assert grants[("group", "authenticated")] == {"Overall/Read", "Job/Read", "Job/Build", "Job/Cancel", "View/Read"}
 
 
 def test_no_secret_value_in_casc_files() -> None:
