@@ -35,7 +35,7 @@ from jenkinsbridge.images.service import ImageJob
 from jenkinsbridge.images.trust import CERTS_D
 from jenkinsbridge.images.values import commit_time, created_from_env, public_url, split_reference
 
-__all__ = ["PullResult", "PushResult", "pull_artifacts", "push_artifacts", "stored_name"]
+__all__ = ["PullResult", "PushResult", "matching", "pull_artifacts", "push_artifacts", "stored_name"]
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +66,24 @@ def stored_name(path: Path, base: Path) -> str:
         return check_name(path.name)
 
 
+def matching(patterns: str, base: Path) -> list[Path]:
+    """Files matching the spec's ``artifacts``: comma-separated globs relative to ``base``
+    (``**`` spans directories), as archiveArtifacts reads them."""
+    found: dict[Path, None] = {}
+    for pattern in (p.strip() for p in patterns.split(",")):
+        if not pattern:
+            continue
+        if pattern.startswith("/") or ".." in Path(pattern).parts:
+            raise UsageError(f"artifacts pattern {pattern!r}: give a glob relative to the workspace")
+        found.update((p, None) for p in sorted(base.glob(pattern)) if p.is_file())
+    if not found:
+        raise UsageError(f"no file in {base} matches the artifacts patterns {patterns!r}")
+    return list(found)
+
+
 def _files(paths: list[Path], base: Path) -> list[tuple[str, Path]]:
     if not paths:
-        raise UsageError("artifacts push: name at least one file")
+        raise UsageError("artifacts push: name files, or set `artifacts` in the job's spec")
     out: dict[str, Path] = {}
     for p in paths:
         if not p.is_file():
@@ -83,7 +98,10 @@ def _files(paths: list[Path], base: Path) -> list[tuple[str, Path]]:
 def push_artifacts(item: ImageJob, paths: list[Path], env: Mapping[str, str], *, base: Path | None = None,
                    digest_file: Path | None = None) -> PushResult:
     image = item.image
-    files = _files(paths, base or Path.cwd())
+    base = base or Path.cwd()
+    if not paths and item.job.artifacts:
+        paths = matching(item.job.artifacts, base)
+    files = _files(paths, base)
     created = created_from_env(env) or commit_time(item.context, item.values.commit)
     meta = Meta(job=item.job.full_name, commit=item.values.commit, build_url=env.get("BUILD_URL") or None,
                 source=public_url(item.job.source.url) if item.job.source.url else None,

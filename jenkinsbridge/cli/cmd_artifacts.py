@@ -23,10 +23,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     asub = p.add_subparsers(dest="artifacts_command", metavar="ACTION")
     asub.required = True
     u = asub.add_parser("push", parents=[common], help="push files; print repository@sha256:...",
-                        description="Push FILES as one artifact (one layer per file) under each "
-                                    "tag of the job's image. " + _ENV)
+                        description="Push FILES (default: the files matching the job's `artifacts` "
+                                    "globs) as one artifact, one layer per file, under each tag "
+                                    "of the job's image. " + _ENV)
     u.add_argument("spec", metavar="SPEC")
-    u.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    u.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                   help="the files (default: those matching the job's `artifacts` globs)")
     u.add_argument("--job", metavar="NAME", help="the job (name or folder/name)")
     u.add_argument("--commit", metavar="SHA", help="{commit}; default GIT_COMMIT or git")
     u.add_argument("--build", metavar="N", help="{build}; default BUILD_NUMBER")

@@ -8,6 +8,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from tests.integration.images.conftest import COMMIT, App
 from tests.support.registry import TestRegistry
@@ -81,3 +82,27 @@ def test_wrong_password_and_missing_artifact(shared_registry: TestRegistry, make
     assert not (tmp_path / "x").exists()
     code, _, err = app.cli("artifacts", "push", str(app.spec), str(tmp_path / "missing.bin"))
     assert code == 2 and "is not a file" in err
+
+
+def test_push_takes_the_specs_artifacts_patterns(shared_registry: TestRegistry, make_app: Callable[..., App],
+                                                 tmp_path: Path, monkeypatch: Any) -> None:
+    app = make_app(shared_registry)
+    files = _outputs(app.dir)
+    (app.dir / "dist" / "skip.log").write_text("not an artifact\n")
+    app.spec.write_text(app.spec.read_text().replace(
+        "    image:\n", '    artifacts: "dist/*.tar.gz, dist/**/*.txt, dist/*.bin"\n    image:\n'))
+    monkeypatch.chdir(app.dir)
+    code, out, err = app.cli("artifacts", "push", str(app.spec), "--json")
+    assert code == 0, err
+    assert sorted(f["name"] for f in json.loads(out)["files"]) == [
+        "dist/app-1.0.tar.gz", "dist/docs/notes.txt", "dist/empty.bin"]
+    target = tmp_path / "pulled"
+    code, _, err = app.cli("artifacts", "pull", json.loads(out)["reference"], "-o", str(target))
+    assert code == 0, err
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
+        "dist/app-1.0.tar.gz", "dist/docs/notes.txt", "dist/empty.bin"]
+    assert all((target / f.relative_to(app.dir)).read_bytes() == f.read_bytes() for f in files)
+
+    app.spec.write_text(app.spec.read_text().replace("dist/*.tar.gz, dist/**/*.txt, dist/*.bin", "out/*"))
+    code, _, err = app.cli("artifacts", "push", str(app.spec))
+    assert code == 2 and "matches the artifacts patterns" in err
