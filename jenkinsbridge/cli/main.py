@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "run": "jenkinsbridge.cli.cmd_run",
     "deploy": "jenkinsbridge.cli.cmd_deploy",
     "artifacts": "jenkinsbridge.cli.cmd_artifacts",
+    "plugins": "jenkinsbridge.cli.cmd_plugins",
 }
 
 
@@ -57,6 +58,7 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "run": ("run", "run a job's stages locally in its agent image"),
     "deploy": ("deploy", "roll an image out, or report on / steer a rollout"),
     "artifacts": ("artifacts", "push build outputs to the registry, pull them back"),
+    "plugins": ("plugins", "audit Jenkins plugins for security warnings; plan upgrades"),
 }
 
 
