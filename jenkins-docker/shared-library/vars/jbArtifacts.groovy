@@ -19,18 +19,15 @@ def call(Map args = [:]) {
     }
     String reference = null
     withEnv(envs) {
-        Closure push = {
-            sh(label: 'jenkinsbridge artifacts push',
-               script: 'mkdir -p .jenkinsbridge && jenkinsbridge artifacts push "$JB_SPEC" --job "$JB_JOB" --digest-file "$JB_DIGEST_FILE"')
-        }
+        String pushScript = 'mkdir -p .jenkinsbridge && jenkinsbridge artifacts push "$JB_SPEC" --job "$JB_JOB" --digest-file "$JB_DIGEST_FILE"'
         if (credentialsId) {
             withCredentials([usernamePassword(credentialsId: credentialsId,
                                               usernameVariable: 'JB_REGISTRY_USERNAME',
                                               passwordVariable: 'JB_REGISTRY_PASSWORD')]) {
-                push()
+                sh(label: 'jenkinsbridge artifacts push', script: pushScript)
             }
         } else {
-            push()
+            sh(label: 'jenkinsbridge artifacts push', script: pushScript)
         }
         reference = readFile(file: digestFile, encoding: 'UTF-8').trim()
         sh(label: 'jenkinsbridge artifacts: clean up', script: 'rm -f "$JB_DIGEST_FILE"')
