@@ -33,6 +33,8 @@ def test_rollback_after_a_refused_release_brings_v1_back(
     assert back.versions(back.end, float("inf")) == {"v1"}
     rec = json.loads(back.out)
     assert rec["image"] == app_images.v1 and rec["why"] == "v3 refused"
+    print(f"rollback on {target}: {rec['duration']:.1f}s, switch {rec['switch_seconds']}s, "
+          f"{len(back.load.snapshot())} requests at {back.load.rate_seen():.0f}/s, none failed")
 
     code, out, _ = cli("--json", *t.args("history"))
     history = json.loads(out)["history"]
