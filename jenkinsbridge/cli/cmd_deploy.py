@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from pathlib import Path
 from typing import Any
 
 from jenkinsbridge.cli.result import Result
@@ -30,7 +29,17 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--env", required=True, metavar="E")
     p.add_argument("--image", metavar="REF", help="image to deploy (default: the spec's image)")
     p.add_argument("--retire-after", type=int, metavar="S",
-                   help="blue-green: stop the old color S seconds after the switch")
+                   help="blue-green: seconds after the switch before the old color may stop "
+                        "(over blue_green.retire_after)")
+    p.add_argument("--wait-retire", action="store_true",
+                   help="blue-green: wait retire_after seconds, then stop the old color (without "
+                        "it the command returns once traffic moved; the old color stays idle for "
+                        "rollback until promote or the next deploy)")
+    p.add_argument("--to", metavar="VERSION|DIGEST",
+                   help="rollback: the release to go back to (a tag, sha256:..., or a reference "
+                        "from the history); default the previous successful release")
+    p.add_argument("--reason", metavar="TEXT", default="",
+                   help="rollback: why, kept in the history with who asked")
     p.add_argument("--strategy", choices=("standard", "rolling", "blue-green"),
                    help="this deploy only: override the environment's strategy")
     p.set_defaults(handler=run)
@@ -46,19 +55,9 @@ def _parse(args: argparse.Namespace) -> tuple[str, str]:
 
 
 def _engine(spec: Any) -> Any:
-    from jenkinsbridge.deploy.engine import Engine, TlsFiles
+    from jenkinsbridge.deploy.engine import engine_for
 
-    if spec.endpoint is None:
-        return Engine()
-    tls = None
-    if spec.endpoint.startswith("tcp://"):
-        cert_path = os.environ.get("DOCKER_CERT_PATH")
-        if not cert_path:
-            raise UsageError(f"endpoint {spec.endpoint} needs DOCKER_CERT_PATH: a directory with ca.pem, "
-                             f"cert.pem and key.pem (withCredentials dockerCert {spec.tls_credentials})")
-        tls = TlsFiles(Path(cert_path))
-        tls.check()
-    return Engine(spec.endpoint, tls)
+    return engine_for(spec.endpoint, spec.tls_credentials, os.environ)
 
 
 def run(args: argparse.Namespace) -> Result:
@@ -77,6 +76,14 @@ def run(args: argparse.Namespace) -> Result:
             raise UsageError(f"--strategy applies to a deploy, not to `deploy {action}`")
         d.spec = d.spec.model_copy(update={"strategy": args.strategy})
         d.strategy = args.strategy
+    if action != "rollback" and (args.to or args.reason):
+        raise UsageError(f"--to and --reason apply to `deploy rollback`, not to `deploy {action}`")
+    if "\n" in args.reason or len(args.reason) > 500:
+        raise UsageError("--reason: one line of at most 500 characters")
+    if args.wait_retire:
+        if action != "deploy":
+            raise UsageError(f"--wait-retire applies to a deploy, not to `deploy {action}`")
+        d.wait_retire = True
     if args.retire_after is not None:
         if args.retire_after < 0:
             raise UsageError("--retire-after takes seconds >= 0")
@@ -90,7 +97,10 @@ def run(args: argparse.Namespace) -> Result:
         if action == "history":
             records = ops.history(engine, d)
             return Result(text=_history_text(records), data={"history": records})
-        rec = {"deploy": ops.deploy, "rollback": ops.rollback, "promote": ops.promote}[action](engine, d)
+        if action == "rollback":
+            rec = ops.rollback(engine, d, to=args.to, why=args.reason)
+        else:
+            rec = {"deploy": ops.deploy, "promote": ops.promote}[action](engine, d)
     finally:
         engine.close()
     data = rec.as_dict()
@@ -120,6 +130,8 @@ def _history_text(records: list[dict[str, Any]]) -> str:
     out = []
     for r in records:
         when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(r["started"]))
-        out.append(f"{when} {r['action']} {r['result']} {r['image']} {r['strategy']} by {r['who']} "
-                   f"in {r['duration']:.1f}s" + (f": {r['reason']}" if r.get("reason") else ""))
+        line = (f"{when} {r['action']} {r['result']} {r['image']} {r['strategy']} by {r['who']} "
+                f"in {r['duration']:.1f}s")
+        line += f" (why: {r['why']})" if r.get("why") else ""
+        out.append(line + (f": {r['reason']}" if r.get("reason") else ""))
     return "\n".join(out)

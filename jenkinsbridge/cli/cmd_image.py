@@ -46,8 +46,9 @@ def _tag_flags(p: argparse.ArgumentParser) -> None:
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("image", help="build and push a job's image",
-                       description="Build a job's image and push it to its registry.")
+    p = sub.add_parser("image", help="build, push and prune a job's image",
+                       description="Build a job's image, push it to its registry, delete old "
+                                   "versions from the registry.")
     isub = p.add_subparsers(dest="image_command", metavar="ACTION")
     isub.required = True
     b = isub.add_parser("build", parents=[common], help="build the image; print its references",
@@ -67,6 +68,21 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     u.add_argument("--digest-file", type=Path, metavar="F",
                    help="also write registry/repository@sha256:... to F")
     u.set_defaults(handler=run_push)
+    r = isub.add_parser(
+        "prune", parents=[common], help="delete old versions from the registry",
+        description="Delete the manifests of old versions of the job's image (and of its "
+                    "artifacts) through the registry API. Kept: latest, image.protect tags, "
+                    "whatever a deploy environment of the job runs or can roll back to (read "
+                    "from its deploy history), and the --keep newest. The registry must allow "
+                    "deletes (storage.delete.enabled) and frees the space on its next garbage "
+                    "collection. " + _ENV)
+    r.add_argument("spec", metavar="SPEC")
+    r.add_argument("--job", metavar="NAME", help="the job (name or folder/name)")
+    r.add_argument("--keep", type=int, required=True, metavar="N", help="keep the N newest versions")
+    r.add_argument("--older-than", type=float, metavar="DAYS",
+                   help="delete only versions older than DAYS days")
+    r.add_argument("--dry-run", action="store_true", help="say what would go; delete nothing")
+    r.set_defaults(handler=run_prune)
 
 
 def _item(args: argparse.Namespace) -> ImageJob:
@@ -134,3 +150,24 @@ def run_push(args: argparse.Namespace) -> Result:
                         "digest": result.digest, "tags": result.tags, "uploaded": result.uploaded,
                         "existing": result.existing, "job": item.job.full_name,
                         "digest_file": str(args.digest_file) if args.digest_file else None})
+
+
+def run_prune(args: argparse.Namespace) -> Result:
+    from jenkinsbridge.images.retention import PruneOptions, prune_job
+
+    if args.keep < 0:
+        raise UsageError(f"--keep {args.keep}: give a count >= 0")
+    if args.older_than is not None and args.older_than < 0:
+        raise UsageError(f"--older-than {args.older_than:g}: give days >= 0")
+    job = load_specs([args.spec]).select(args.job)
+    options = PruneOptions(keep=args.keep, older_than_days=args.older_than, dry_run=args.dry_run)
+    plans = prune_job(job, Path(args.spec).resolve().parent, os.environ, options)
+    verb = "would delete" if args.dry_run else "deleted"
+    lines = []
+    for p in plans:
+        for v in p.delete:
+            lines.append(f"{verb} {p.repository}@{v.digest} ({', '.join(sorted(v.tags))})")
+        lines.append(f"{p.repository}: {verb} {len(p.delete)}, kept {len(p.keep)}; frees "
+                     f"{p.frees_bytes / 1e6:.1f} MB after the registry's garbage collection")
+    return Result(text="\n".join(lines), data={"dry_run": args.dry_run, "job": job.full_name,
+                                               "repositories": [p.as_dict() for p in plans]})

@@ -36,6 +36,8 @@ COMMANDS: dict[str, str] = {
     "backup": "jenkinsbridge.cli.cmd_backup",
     "run": "jenkinsbridge.cli.cmd_run",
     "deploy": "jenkinsbridge.cli.cmd_deploy",
+    "artifacts": "jenkinsbridge.cli.cmd_artifacts",
+    "plugins": "jenkinsbridge.cli.cmd_plugins",
 }
 
 
@@ -47,7 +49,7 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "schema": ("schema", "print the spec's JSON Schema"),
     "casc": ("casc", "render Jenkins configuration as code (JCasC) for a spec"),
     "wizard": ("wizard", "create jenkinsbridge.yaml by answering questions"),
-    "image": ("image", "build and push a job's image"),
+    "image": ("image", "build, push and prune a job's image"),
     "sync": ("sync", "create or update folders, jobs and views on Jenkins"),
     "credentials": ("credentials", "manage Jenkins credentials"),
     "backup": ("backup", "save every job's and folder's config.xml"),
@@ -55,6 +57,8 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "agents": ("agents", "ephemeral Docker agents for queued builds"),
     "run": ("run", "run a job's stages locally in its agent image"),
     "deploy": ("deploy", "roll an image out, or report on / steer a rollout"),
+    "artifacts": ("artifacts", "push build outputs to the registry, pull them back"),
+    "plugins": ("plugins", "audit Jenkins plugins for security warnings; plan upgrades"),
 }
 
 

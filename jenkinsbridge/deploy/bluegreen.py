@@ -1,7 +1,9 @@
 """Blue-green release: the new color comes up beside the live one with weight 0, must
 pass its health checks, then traffic moves in steps (e.g. 10/50/100), each step
-health-checked. The old color keeps running until retired, so rollback is one router
-reload. Routing is by the names the units had when they joined the network."""
+health-checked. The command returns once traffic has moved; the old color keeps running,
+idle, so rollback is one router reload, until `promote`, the next deploy, or
+``retire_after`` seconds when the command is asked to wait for it. Routing is by the
+names the units had when they joined the network."""
 
 from __future__ import annotations
 
@@ -72,7 +74,9 @@ def switch_to(ctx: Context, weights: dict[str | None, int]) -> float:
     return took
 
 
-def run(ctx: Context) -> None:
+def run(ctx: Context, steps: list[int] | None = None) -> None:
+    """Bring ``d.image`` up on the idle color and move traffic by ``steps`` (default:
+    the spec's)."""
     d, state = ctx.d, ctx.state
     live = (state.live or {}).get("color")
     if live is not None and not _running(ctx, live):
@@ -91,7 +95,7 @@ def run(ctx: Context) -> None:
         ctx.record.steps.append((100, began, time.time()))
     else:
         try:
-            _steps(ctx, new, live)
+            _steps(ctx, new, live, steps or d.spec.blue_green.steps)
         except DeployError as e:
             switch_to(ctx, {live: 100})
             retire(ctx, new)
@@ -99,15 +103,15 @@ def run(ctx: Context) -> None:
     ctx.record.color = new
     state.data["live"] = {"color": new, "image": d.image, "unit": d.unit(new)}
     retire_after = d.spec.blue_green.retire_after
-    if live is not None and retire_after is not None:
+    if live is not None and retire_after is not None and d.wait_retire:
         ctx.state.save()  # the switch is visible to `deploy status` while the old color waits
         time.sleep(retire_after)
         retire(ctx, live)
 
 
-def _steps(ctx: Context, new: str, live: str) -> None:
+def _steps(ctx: Context, new: str, live: str, steps: list[int]) -> None:
     d = ctx.d
-    for step in d.spec.blue_green.steps:
+    for step in steps:
         began = time.time()
         took = switch_to(ctx, {new: step, live: 100 - step})
         ctx.record.steps.append((step, began, time.time()))

@@ -13,14 +13,14 @@ import os
 import shutil
 import subprocess
 import tarfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jenkinsbridge.errors import DockerOperationError, UsageError, from_docker_error
 
-__all__ = ["Engine", "TlsFiles", "compose_command"]
+__all__ = ["Engine", "TlsFiles", "compose_command", "engine_for"]
 
 log = logging.getLogger(__name__)
 
@@ -203,3 +203,20 @@ class Engine:
 
     def close(self) -> None:
         self.client.close()
+
+
+def engine_for(endpoint: str | None, tls_credentials: str | None, env: Mapping[str, str]) -> Engine:
+    """The engine of a deploy environment: its ``endpoint`` (a tcp:// one with the client
+    certificate in DOCKER_CERT_PATH, as withCredentials dockerCert binds it), else the
+    usual DOCKER_HOST settings."""
+    if endpoint is None:
+        return Engine()
+    tls = None
+    if endpoint.startswith("tcp://"):
+        cert_path = env.get("DOCKER_CERT_PATH")
+        if not cert_path:
+            raise UsageError(f"endpoint {endpoint} needs DOCKER_CERT_PATH: a directory with ca.pem, "
+                             f"cert.pem and key.pem (withCredentials dockerCert {tls_credentials})")
+        tls = TlsFiles(Path(cert_path))
+        tls.check()
+    return Engine(endpoint, tls)

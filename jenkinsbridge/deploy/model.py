@@ -62,6 +62,8 @@ class Deployment:
     spec: Deploy
     extra_labels: dict[str, str] = field(default_factory=dict)
     compose_file: Path | None = None
+    # blue-green: wait ``retire_after`` seconds and stop the old color (else it stays idle)
+    wait_retire: bool = False
 
     @classmethod
     def from_job(cls, job: Job, env: str, image: str | None = None, *,
@@ -152,13 +154,17 @@ class Record:
     downtime_seconds: float | None = None
     color: str | None = None
     previous_image: str | None = None
+    # the digest the release ran (repository@sha256:... or the image ID); None in old records
+    digest: str | None = None
+    # why the operator asked for it (deploy rollback --reason)
+    why: str = ""
     # (weight % on the new color, when the router change began, when it was in effect)
     steps: list[tuple[int, float, float]] = field(default_factory=list)
 
     @classmethod
-    def start(cls, d: Deployment, action: str, image: str | None = None) -> Record:
+    def start(cls, d: Deployment, action: str, image: str | None = None, *, why: str = "") -> Record:
         return cls(id=uuid.uuid4().hex[:12], action=action, who=who(), image=image or d.image,
-                   strategy=d.strategy, target=d.target, started=time.time())
+                   strategy=d.strategy, target=d.target, started=time.time(), why=why)
 
     def finish(self, result: str, reason: str = "") -> Record:
         self.result = result

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from jenkinsbridge.deploy import bluegreen, rolling, standard
+from jenkinsbridge.deploy import bluegreen, releases, rolling, standard
 from jenkinsbridge.deploy.compose import ComposeUnits
 from jenkinsbridge.deploy.context import Context
 from jenkinsbridge.deploy.engine import Engine
@@ -19,7 +19,7 @@ from jenkinsbridge.deploy.swarm import SwarmUnits
 from jenkinsbridge.deploy.templates import user_service
 from jenkinsbridge.errors import DeployError, JenkinsbridgeError, UsageError
 
-__all__ = ["deploy", "history", "promote", "rollback", "status"]
+__all__ = ["deploy", "history", "in_use", "promote", "rollback", "status"]
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +41,12 @@ def _lock_ttl(d: Deployment) -> float:
     s = d.spec
     batches = -(-s.replicas // s.rolling.batch)
     return (120 + 3 * s.health.timeout + batches * (s.rolling.delay + s.health.timeout)
-            + len(s.blue_green.steps) * s.blue_green.step_delay + (s.blue_green.retire_after or 0))
+            + len(s.blue_green.steps) * s.blue_green.step_delay
+            + ((s.blue_green.retire_after or 0) if d.wait_retire else 0))
 
 
 def _operate(engine: Engine, d: Deployment, action: str, body: Callable[[Context], None],
-             image: str | None = None) -> Record:
+             image: str | None = None, *, why: str = "") -> Record:
     _check_target(engine, d)
     image_router = router_image(engine, d.spec.router_base_image)
     ensure_network(engine, d)
@@ -53,11 +54,13 @@ def _operate(engine: Engine, d: Deployment, action: str, body: Callable[[Context
         router = Router(engine, d)
         router.ensure(image_router)
         state = State(engine, d).load()
-        rec = Record.start(d, action, image)
+        rec = Record.start(d, action, image, why=why)
         rec.previous_image = (state.live or {}).get("image")
         ctx = Context(engine, d, router, state, rec)
         try:
             body(ctx)
+            if action in releases.RELEASE_ACTIONS and rec.digest is None:
+                rec.digest = releases.digest_of(engine, rec.image)
             rec.finish("success")
         except JenkinsbridgeError as e:
             rec.finish("failed", str(e))
@@ -76,39 +79,47 @@ def deploy(engine: Engine, d: Deployment) -> Record:
     return _operate(engine, d, "deploy", STRATEGIES[d.strategy], d.image)
 
 
-def rollback(engine: Engine, d: Deployment) -> Record:
-    """Blue-green: traffic back to the other color at once. Otherwise: the previous
-    image, deployed again with the same strategy."""
+def rollback(engine: Engine, d: Deployment, *, to: str | None = None, why: str = "") -> Record:
+    """Back to the previous successful release (or the release ``to``: a tag, a digest or
+    a reference) from the history. Blue-green switches traffic back to the idle color at
+    once when it still runs that release; otherwise, also when its containers are gone,
+    the release's digest is deployed again with the environment's strategy."""
 
     def body(ctx: Context) -> None:
-        live = ctx.state.live or {}
-        color = live.get("color")
+        history = ctx.state.history
+        target = releases.find_release(history, to) if to else releases.previous_release(history)
+        if to and releases.is_current(history, target):
+            raise DeployError(f"{to} is the release that runs now; nothing to roll back")
+        image = releases.reference_of(target)
+        ctx.record.image = image
+        ctx.record.digest = target.get("digest")
+        ctx.d.image = image
+        color = (ctx.state.live or {}).get("color")
         if d.strategy == "blue-green" and color:
             back = bluegreen.other(color)
-            info = ctx.state.data["colors"].get(back)
-            if not info:
-                raise DeployError(f"nothing to roll back to: the {back} color was retired")
-            bluegreen.unit_healthy(ctx, back, wait=False)
-            ctx.record.image = info["image"]
-            ctx.record.switch_seconds = round(bluegreen.switch_to(ctx, {back: 100}), 3)
-            ctx.record.color = back
-            ctx.state.data["live"] = {"color": back, "image": info["image"], "unit": d.unit(back)}
+            if _idle_serves(ctx, back, target):
+                ctx.record.switch_seconds = round(bluegreen.switch_to(ctx, {back: 100}), 3)
+                ctx.record.color = back
+                ctx.state.data["live"] = {"color": back, "image": image, "unit": d.unit(back)}
+                return
+            log.info("the %s color does not run %s any more; deploying it again", back, image)
+            bluegreen.run(ctx, steps=[100])
             return
-        previous = _previous_image(ctx)
-        ctx.record.image = previous
-        ctx.d.image = previous
         STRATEGIES[d.strategy](ctx)
 
-    return _operate(engine, d, "rollback", body)
+    return _operate(engine, d, "rollback", body, why=why)
 
 
-def _previous_image(ctx: Context) -> str:
-    current = (ctx.state.live or {}).get("image")
-    for rec in reversed(ctx.state.history):
-        if rec["result"] == "success" and rec["image"] != current:
-            image: str = rec["image"]
-            return image
-    raise DeployError("nothing to roll back to: no earlier successful deploy in the history")
+def _idle_serves(ctx: Context, color: str, target: dict[str, Any]) -> bool:
+    info = ctx.state.data["colors"].get(color)
+    if not info or info.get("image") not in (target["image"], releases.reference_of(target)):
+        return False
+    try:
+        bluegreen.unit_healthy(ctx, color, wait=False)
+    except DeployError as e:
+        log.info("the idle %s color is not healthy (%s)", color, e)
+        return False
+    return True
 
 
 def promote(engine: Engine, d: Deployment) -> Record:
@@ -125,6 +136,11 @@ def promote(engine: Engine, d: Deployment) -> Record:
         bluegreen.retire(ctx, idle)
 
     return _operate(engine, d, "promote", body)
+
+
+def in_use(engine: Engine, d: Deployment) -> set[str]:
+    """Image references and digests the deployment runs or can roll back to."""
+    return releases.kept_references(State(engine, d).load().data)
 
 
 def history(engine: Engine, d: Deployment) -> list[dict[str, Any]]:

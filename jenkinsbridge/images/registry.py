@@ -89,6 +89,7 @@ class RegistryAPI:
     scheme: str = "https"
     _verify: bool | str = field(default=True, init=False)
     _tokens: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _basic: bool = field(default=False, init=False, repr=False)  # Basic auth accepted: send it at once
     _http: requests.Session = field(default_factory=requests.Session, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -99,10 +100,12 @@ class RegistryAPI:
 
     # --- the wire -----------------------------------------------------------------------
     def _url(self, path: str) -> str:
+        if path.startswith(f"{self.scheme}://{self.registry}/"):  # a Location the registry gave
+            return path
         return f"{self.scheme}://{self.registry}{path}"
 
     def _send(self, method: str, path: str, *, headers: dict[str, str] | None = None,
-              auth: Any = None, url: str | None = None, data: dict[str, str] | None = None
+              auth: Any = None, url: str | None = None, data: dict[str, str] | bytes | None = None
               ) -> requests.Response:
         """One request; transport failures become the project's errors."""
         target = url or self._url(path)
@@ -152,14 +155,23 @@ class RegistryAPI:
         return RegistryTLSError(f"TLS with {reg} failed: {text}", registry=reg)
 
     # --- auth ------------------------------------------------------------------------------
+    def request(self, method: str, path: str, *, scope: str | None,
+                headers: dict[str, str] | None = None, content: bytes | None = None) -> requests.Response:
+        """One authorized request to ``path`` (or a Location the registry gave), with retries
+        on transport errors and 429/5xx. The caller reads the status."""
+        return with_retries(lambda: self._authorized(method, path, scope=scope, headers=headers, content=content),
+                            self.retry, what=f"{method} {path.split('?')[0]}", on_retry=self.on_retry)
+
     def _authorized(self, method: str, path: str, *, scope: str | None,
-                    headers: dict[str, str] | None = None) -> requests.Response:
+                    headers: dict[str, str] | None = None, content: bytes | None = None) -> requests.Response:
         """Send, answer the registry's challenge (Basic or Bearer) and send again."""
         headers = dict(headers or {})
         token = self._tokens.get(scope or "")
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        r = self._send(method, path, headers=headers)
+        basic = (self.credentials.username, self.credentials.password) if (
+            self._basic and self.credentials) else None
+        r = self._send(method, path, headers=headers, auth=basic, data=content)
         if r.status_code != 401:
             return r
         challenge = r.headers.get("WWW-Authenticate", "")
@@ -170,9 +182,10 @@ class RegistryAPI:
                                     registry=self.registry)
         if kind == "bearer":
             headers["Authorization"] = f"Bearer {self._bearer(creds, challenge, scope)}"
-            r = self._send(method, path, headers=headers)
+            r = self._send(method, path, headers=headers, data=content)
         else:
-            r = self._send(method, path, headers=headers, auth=(creds.username, creds.password))
+            r = self._send(method, path, headers=headers, auth=(creds.username, creds.password), data=content)
+            self._basic = r.status_code != 401
         if r.status_code == 401:
             raise self._refused()
         return r

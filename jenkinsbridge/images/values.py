@@ -152,7 +152,7 @@ def registry_of(name: str) -> str:
     return "docker.io"
 
 
-def _public_url(url: str) -> str:
+def public_url(url: str) -> str:
     """The source URL without user information (never a token in a label)."""
     return re.sub(r"^([a-z+]+://)[^@/]*@", r"\1", url)
 
@@ -163,9 +163,17 @@ def oci_labels(source_url: str | None, values: TagValues, *, created: datetime |
     when = (created or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     labels = {"org.opencontainers.image.created": when.isoformat().replace("+00:00", "Z")}
     if source_url:
-        labels["org.opencontainers.image.source"] = _public_url(source_url)
+        labels["org.opencontainers.image.source"] = public_url(source_url)
     if values.commit:
         labels["org.opencontainers.image.revision"] = values.commit
     if values.version:
         labels["org.opencontainers.image.version"] = values.version
     return labels
+
+
+def commit_time(context: Path, commit: str | None) -> datetime | None:
+    """When ``commit`` was made, from git in ``context``; None when git cannot say."""
+    if not commit:
+        return None
+    out = _git(context, "show", "-s", "--format=%ct", commit)
+    return datetime.fromtimestamp(int(out), UTC) if out and out.isdigit() else None

@@ -184,6 +184,7 @@ class Image(_Model):
     build_args: dict[EnvName, Text] = Field(default_factory=dict)
     target: Text | None = None
     insecure: bool = Field(False, description="Allow plain HTTP to a registry off loopback")
+    protect: list[TagTemplate] = Field(default_factory=list, description="Tags image prune keeps besides latest")
 
 
 class Health(_Model):

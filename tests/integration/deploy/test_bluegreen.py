@@ -69,15 +69,26 @@ def test_blue_green_steps_rollback_and_broken(
     assert [u["color"] for u in json.loads(out)["units"]] == ["blue"]
 
 
-def test_retire_after_stops_the_old_color(
+def test_old_color_stays_idle_unless_the_command_waits_to_retire_it(
     app_images: AppImages, make_target: Callable[..., Target], docker_client: Any,
 ) -> None:
-    t = make_target("compose", "blue-green", blue_green={"steps": [100]})
+    t = make_target("compose", "blue-green", blue_green={"steps": [100], "retire_after": 600})
+
+    def images() -> set[str]:
+        left = docker_client.containers.list(all=True, filters={"label": f"io.jenkinsbridge.deploy={t.base}"})
+        return {c.labels.get("io.jenkinsbridge.image") for c in left} - {None}
+
     assert cli(*t.args(), "--image", app_images.v1)[0] == 0
-    code, _, err = cli(*t.args(), "--image", app_images.v2, "--retire-after", "1")
+    code, out, err = cli("--json", *t.args(), "--image", app_images.v2)
     assert code == 0, err
-    left = docker_client.containers.list(all=True, filters={"label": f"io.jenkinsbridge.deploy={t.base}"})
-    images = {c.labels.get("io.jenkinsbridge.image") for c in left} - {None}
-    assert images == {app_images.v2}
-    code, _, err = cli(*t.args("rollback"))
-    assert code == 1 and "retired" in err
+    assert json.loads(out)["duration"] < 120  # returned once traffic moved, not after 600 s
+    assert images() == {app_images.v1, app_images.v2}
+
+    code, _, err = cli(*t.args(), "--image", app_images.v1, "--retire-after", "1", "--wait-retire")
+    assert code == 0, err
+    assert images() == {app_images.v1}
+    # the idle color is gone: rollback deploys the previous release again
+    code, out, err = cli("--json", *t.args("rollback"))
+    assert code == 0, err
+    assert json.loads(out)["image"] == app_images.v2
+    assert images() == {app_images.v1, app_images.v2}

@@ -129,3 +129,33 @@ def test_deploy_promote_rollback_forms(run_steps: Runner, tmp_path: Path) -> Non
     (ev,) = sh_events(rollback_tls)
     assert ev["env"]["DOCKER_TLS_VERIFY"] == "1" and ev["env"]["DOCKER_CERT_PATH"] == "/tmp/certs-of-tls"
     assert no_env["error"] == "jbPromote: argument 'env' is required"
+
+
+ARTIFACTS_PUSH = ('mkdir -p .jenkinsbridge && jenkinsbridge artifacts push "$JB_SPEC" --job "$JB_JOB" '
+                  '--digest-file "$JB_DIGEST_FILE"')
+
+
+def test_artifacts_pushes_with_values_as_data(run_steps: Runner, tmp_path: Path) -> None:
+    value = HOSTILE[0]
+    ok, no_creds, bad_digest, unknown = run_steps([
+        {"step": "jbArtifacts", "args": {"spec": value, "job": "shop/" + value, "credentialsId": "registry-creds",
+                                         "ca": value}, "readFile": DIGEST + "\n"},
+        {"step": "jbArtifacts", "args": {"spec": "s.yaml", "job": "j"}, "readFile": DIGEST + "\n"},
+        {"step": "jbArtifacts", "args": {"spec": "s.yaml", "job": "j"}, "readFile": "nothing\n"},
+        {"step": "jbArtifacts", "args": {"spec": "s.yaml", "job": "j", "files": "dist/*"}},
+    ])
+    assert ok["error"] is None and ok["result"] == DIGEST
+    push, cleanup = sh_events(ok)
+    assert push["script"] == ARTIFACTS_PUSH and cleanup["script"] == 'rm -f "$JB_DIGEST_FILE"'
+    assert push["env"]["JB_REGISTRY_CA"] == value
+    assert push["env"]["JB_REGISTRY_PASSWORD"] == "password-of-registry-creds"
+    assert "JB_REGISTRY_PASSWORD" not in cleanup["env"]
+    digest_file = push["env"]["JB_DIGEST_FILE"]
+    assert re.fullmatch(r"\.jenkinsbridge/artifacts-[0-9a-f-]{36}\.digest", digest_file)
+    assert run_sh(push, tmp_path) == [
+        ["artifacts", "push", value, "--job", "shop/" + value, "--digest-file", digest_file]]
+    assert not list(tmp_path.glob("pwned*")), "a value ran as code"
+    assert no_creds["result"] == DIGEST
+    assert not [e for e in no_creds["events"] if e["type"] == "withCredentials"]
+    assert bad_digest["error"].startswith("jbArtifacts: the push wrote no repository@sha256:<digest>")
+    assert unknown["error"] == "jbArtifacts: unknown argument(s) files; known: spec, job, credentialsId, ca"
