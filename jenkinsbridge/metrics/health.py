@@ -44,7 +44,8 @@ def build_health(job: str, builds: Sequence[BuildRun], window: Window,
     counted = [b for b in done if b.result in COUNTED]
     ok = sum(1 for b in counted if b.result == "SUCCESS")
     durations = [b.duration for b in done]
-    waits = [queue_waits[b.queue_id] for b in done if queue_waits and b.queue_id in queue_waits]
+    known = queue_waits or {}
+    waits = [known[b.queue_id] for b in done if b.queue_id is not None and b.queue_id in known]
     return BuildHealth(job=job, builds=len(done), counted=len(counted),
                        success_rate=ok / len(counted) if counted else None,
                        duration_p50=percentile(durations, 50), duration_p95=percentile(durations, 95),
