@@ -1,0 +1,100 @@
+"""Builds read from the Jenkins double (tests/support/jenkins_double/builds.py follows
+Job.java, Run.java, WorkflowRun.java and the git plugin's GitChangeSet): one request per
+folder, all runs past the 100 that ``builds`` holds, change sets as the git plugin
+exports them."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from urllib.parse import quote, unquote
+
+import pytest
+
+from jenkinsbridge.jenkins.wire import JenkinsWire
+from jenkinsbridge.metrics.jenkins_source import builds_query, read_builds
+from tests.support.jenkins_double import JenkinsDouble
+from tests.support.jenkins_double.builds import GitCommit, add_run
+
+FOLDER = "<com.cloudbees.hudson.plugins.folder.Folder><description/></com.cloudbees.hudson.plugins.folder.Folder>"
+PIPELINE = "<flow-definition><description/></flow-definition>"
+FREESTYLE = "<project><description/></project>"
+T0 = 1_793_491_200.0  # 2026-11-01T00:00Z
+
+
+@pytest.fixture
+def jd() -> Iterator[JenkinsDouble]:
+    with JenkinsDouble() as double:
+        double.put("shop", FOLDER)
+        double.put("shop/api", PIPELINE)
+        double.put("shop/web", FREESTYLE)
+        double.put("tools", PIPELINE)
+        for n in range(1, 131):  # more than the 100 `builds` holds
+            result = "FAILURE" if n % 10 == 0 else "SUCCESS"
+            add_run(double, "shop/api", result=result, timestamp=T0 + n * 600, duration=90 + n,
+                    commits=(GitCommit(f"{n:040x}", T0 + n * 600 - 300, f"change {n}\n\nbody"),))
+        add_run(double, "shop/api", result=None, timestamp=T0 + 131 * 600)  # still building
+        add_run(double, "shop/web", timestamp=T0, commits=(GitCommit("f" * 40, T0 - 60),))
+        add_run(double, "tools", timestamp=T0)
+        yield double
+
+
+def _get(jd: JenkinsDouble, path: str) -> dict:  # type: ignore[type-arg]
+    req = urllib.request.Request(jd.url + path, headers={"Authorization": _basic(jd)})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read())  # type: ignore[no-any-return]
+
+
+def _basic(jd: JenkinsDouble) -> str:
+    import base64
+
+    return "Basic " + base64.b64encode(f"{jd.user}:{jd.token}".encode()).decode()
+
+
+def test_the_double_exports_runs_like_jenkins(jd: JenkinsDouble) -> None:
+    data = _get(jd, "job/shop/job/api/api/json")
+    assert len(data["builds"]) == 100 and "allBuilds" not in data  # Job.getNewBuilds(); visibility -2
+    assert data["builds"][0]["number"] == 131 and set(data["builds"][0]) == {"_class", "number", "url"}
+    assert data["lastCompletedBuild"]["number"] == 130 and data["lastSuccessfulBuild"]["number"] == 129
+    deep = _get(jd, "job/shop/job/api/api/json?depth=3")
+    assert len(deep["allBuilds"]) == 131
+    tree = _get(jd, "job/shop/job/api/api/json?tree=" + quote("allBuilds[number,result]{2,5}"))
+    assert [b["number"] for b in tree["allBuilds"]] == [129, 128, 127]
+    assert _get(jd, "job/shop/job/api/api/json?tree=" + quote("allBuilds[number]{3}"))["allBuilds"] == [
+        {"_class": "org.jenkinsci.plugins.workflow.job.WorkflowRun", "number": 128}]
+    one = _get(jd, "job/shop/job/api/api/json?tree=" + quote(
+        "allBuilds[number,timestamp,duration,building,changeSets[kind,items[commitId,timestamp,msg,comment]]]{1}"))
+    run = one["allBuilds"][0]
+    assert run["timestamp"] == int((T0 + 130 * 600) * 1000) and run["duration"] == 220_000
+    entry = run["changeSets"][0]["items"][0]
+    assert run["changeSets"][0]["kind"] == "git"
+    assert entry == {"_class": "hudson.plugins.git.GitChangeSet", "commitId": f"{130:040x}",
+                     "timestamp": int((T0 + 130 * 600 - 300) * 1000), "msg": "change 130",
+                     "comment": "change 130\n\nbody\n"}
+    web = _get(jd, "job/shop/job/web/api/json?tree=" + quote("allBuilds[changeSet[items[commitId]],changeSets]"))
+    assert web["allBuilds"][0]["changeSet"]["items"] == [
+        {"_class": "hudson.plugins.git.GitChangeSet", "commitId": "f" * 40}]
+    assert "changeSets" not in web["allBuilds"][0]  # AbstractBuild does not export it
+
+
+def test_read_builds_one_request_per_folder(jd: JenkinsDouble) -> None:
+    wire = JenkinsWire(jd.url, jd.user, jd.token, timeout=10)
+    jd.reset_requests()
+    got = read_builds(wire, ["shop/api", "shop/web", "tools", "shop/gone"], limit=500)
+    assert [(r.method, r.path) for r in jd.requests] == [("GET", "/api/json"), ("GET", "/job/shop/api/json")]
+    assert {unquote(r.query) for r in jd.requests} == {"tree=" + builds_query(500)}
+    api = got["shop/api"]
+    assert len(api) == 131 and api[0].number == 131 and api[0].result is None
+    done = api[1]
+    assert (done.number, done.result, done.started, done.duration) == (130, "FAILURE", T0 + 130 * 600, 220.0)
+    assert [(c.id, c.time) for c in done.commits] == [(f"{130:040x}", T0 + 130 * 600 - 300)]
+    assert done.queue_id == 130
+    assert [c.id for c in got["shop/web"][0].commits] == ["f" * 40]
+    assert len(got["tools"]) == 1 and got["shop/gone"] == []
+
+
+def test_the_range_limits_what_is_read(jd: JenkinsDouble) -> None:
+    wire = JenkinsWire(jd.url, jd.user, jd.token, timeout=10)
+    got = read_builds(wire, ["shop/api"], limit=7)
+    assert [b.number for b in got["shop/api"]] == list(range(131, 124, -1))
