@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "backup": "jenkinsbridge.cli.cmd_backup",
     "run": "jenkinsbridge.cli.cmd_run",
     "deploy": "jenkinsbridge.cli.cmd_deploy",
+    "metrics": "jenkinsbridge.cli.cmd_metrics",
 }
 
 
@@ -55,6 +56,7 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "agents": ("agents", "ephemeral Docker agents for queued builds"),
     "run": ("run", "run a job's stages locally in its agent image"),
     "deploy": ("deploy", "roll an image out, or report on / steer a rollout"),
+    "metrics": ("metrics", "delivery metrics (DORA) from Jenkins builds and deploy history"),
 }
 
 

@@ -170,8 +170,8 @@ def _figures(events: Sequence[DeployEvent], failures: Sequence[Failure], leads: 
 
     values = [lt for end, lt in leads if end in window]
     lt = Figure("lead_time", _median(values), len(values),
-                f"median of {len(values)} commits, commit time to the end of the first successful "
-                "deploy that shipped them", p90=percentile(values, 90))
+                f"median of {len(values)} commits, commit to the deploy that shipped it",
+                p90=percentile(values, 90))
     out[lt.metric] = lt
 
     cfr = Figure("change_failure_rate", len(failed) / len(attempts) if attempts else None, len(attempts),
