@@ -1,20 +1,31 @@
-"""Bar charts as inline SVG, drawn here: no script, no library, no network. A chart
-scales to its container (``viewBox`` and ``width: 100%``), so it reads on a phone."""
+"""Bar chart geometry: where each bar, gap, grid line and label goes in a 320 x 150
+box. The markup is written by job_templates/metrics/report.html.j2 (inline SVG that
+scales to its container with ``viewBox``): no script, no library, no network."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from html import escape
+from dataclasses import dataclass, field
 
-__all__ = ["DURATION_TOPS", "bar_chart"]
+__all__ = ["DURATION_TOPS", "Chart", "chart"]
 
 W, H = 320.0, 150.0
 LEFT, RIGHT, TOP, BOTTOM = 44.0, 8.0, 10.0, 24.0
-
-
 # round axis tops for durations: minutes, hours, days
 DURATION_TOPS = (60.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0, 4 * 3600.0, 8 * 3600.0, 12 * 3600.0, 86400.0,
                  2 * 86400.0, 7 * 86400.0, 14 * 86400.0, 30 * 86400.0, 90 * 86400.0, 182 * 86400.0, 365 * 86400.0)
+
+
+@dataclass
+class Chart:
+    title: str
+    css_class: str
+    width: float = W
+    height: float = H
+    grid: list[dict[str, object]] = field(default_factory=list)  # y, x1, x2, label, label_x
+    bars: list[dict[str, object]] = field(default_factory=list)  # x, y, w, h, tip
+    gaps: list[dict[str, object]] = field(default_factory=list)  # x, y, w, h, cx
+    labels: list[dict[str, object]] = field(default_factory=list)  # x, y, text
 
 
 def _nice(top: float, tops: Sequence[float] = ()) -> float:
@@ -36,35 +47,36 @@ def _nice(top: float, tops: Sequence[float] = ()) -> float:
     return 10 * power
 
 
-def bar_chart(title: str, points: Sequence[tuple[str, float | None]], label: Callable[[float], str], *,
-              color: str = "#3b6ea8", css_class: str = "chart", tops: Sequence[float] = ()) -> str:
-    """One bar per point (label under it); a point without a value is drawn as a dashed
-    gap marked "n/a". ``label`` formats axis values; ``tops`` are round axis maxima."""
+def _r(v: float) -> float:
+    return round(v, 1)
+
+
+def chart(title: str, points: Sequence[tuple[str, float | None]], label: Callable[[float], str], *,
+          css_class: str = "chart", tops: Sequence[float] = ()) -> Chart:
+    """One bar per point (its name under it); a point without a value is a dashed gap
+    marked "n/a". ``label`` formats axis values; ``tops`` are round axis maxima."""
     values = [v for _, v in points if v is not None]
     top = _nice(max(values, default=0.0), tops)
     plot_w, plot_h = W - LEFT - RIGHT, H - TOP - BOTTOM
     n = max(len(points), 1)
     slot = plot_w / n
     bar = max(min(slot * 0.6, 40.0), 2.0)
-    out = [f'<svg class="{css_class}" viewBox="0 0 {W:.0f} {H:.0f}" role="img" '
-           f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">',
-           f"<title>{escape(title)}</title>"]
+    c = Chart(title, css_class)
     for frac in (0.0, 0.5, 1.0):
         y = TOP + plot_h * (1 - frac)
-        out.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{W - RIGHT}" y2="{y:.1f}" class="grid"/>')
-        out.append(f'<text x="{LEFT - 4}" y="{y + 3:.1f}" class="axis" text-anchor="end">'
-                   f"{escape(label(top * frac))}</text>")
+        c.grid.append({"y": _r(y), "x1": LEFT, "x2": W - RIGHT, "label": label(top * frac),
+                       "label_x": LEFT - 4, "label_y": _r(y + 3)})
+    every = 1 if n <= 8 else (n + 7) // 8
     for i, (name, v) in enumerate(points):
         x = LEFT + slot * i + (slot - bar) / 2
         cx = x + bar / 2
         if v is None:
-            out.append(f'<rect x="{x:.1f}" y="{TOP + plot_h - 12:.1f}" width="{bar:.1f}" height="12" class="gap"/>')
-            out.append(f'<text x="{cx:.1f}" y="{TOP + plot_h - 15:.1f}" class="axis" text-anchor="middle">n/a</text>')
+            c.gaps.append({"x": _r(x), "y": _r(TOP + plot_h - 12), "w": _r(bar), "h": 12, "cx": _r(cx),
+                           "ty": _r(TOP + plot_h - 15)})
         else:
             h = plot_h * (v / top) if top else 0.0
-            out.append(f'<rect x="{x:.1f}" y="{TOP + plot_h - h:.1f}" width="{bar:.1f}" height="{max(h, 0.5):.1f}" '
-                       f'fill="{color}" class="bar"><title>{escape(name)}: {escape(label(v))}</title></rect>')
-        if n <= 8 or i % ((n + 7) // 8) == 0:
-            out.append(f'<text x="{cx:.1f}" y="{H - 8:.1f}" class="axis" text-anchor="middle">{escape(name)}</text>')
-    out.append("</svg>")
-    return "".join(out)
+            c.bars.append({"x": _r(x), "y": _r(TOP + plot_h - h), "w": _r(bar), "h": _r(max(h, 0.5)),
+                           "tip": f"{name}: {label(v)}"})
+        if i % every == 0:
+            c.labels.append({"x": _r(cx), "y": H - 8, "text": name})
+    return c
