@@ -33,6 +33,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--fix-window", default="1h", metavar="SPAN",
                    help="a successful deploy this soon after another marks that one failed (default 1h; 0 off)")
     p.add_argument("--max-builds", type=int, default=1000, metavar="N", help="newest runs read per job")
+    p.add_argument("--queue-log", type=Path, action="append", default=[], metavar="FILE",
+                   help="log of `jenkinsbridge agents run`: queue waits per build (may repeat)")
     p.add_argument("--no-jenkins", action="store_true", help="deploy history only (no lead times, build health)")
     p.add_argument("--url", metavar="U")
     p.add_argument("--user", metavar="U")
@@ -63,6 +65,7 @@ def run(args: argparse.Namespace) -> Result:
         raise UsageError("--max-builds takes a number >= 1")
     if args.html is not None and args.html.is_dir():
         raise UsageError(f"--html {args.html}: is a directory; give a file name")
+    queue_waits = _queue_waits(args.queue_log)
     spec = load_specs(args.specs)
     jobs = [(j.full_name, any(d.env == args.env for d in j.deploy)) for j in spec.jobs]
     builds: dict[str, Any] = {}
@@ -76,7 +79,8 @@ def run(args: argparse.Namespace) -> Result:
         client = Jenkins.from_env(args.url, args.user, args.token)
         builds = read_builds(client.api, [name for name, _ in jobs], limit=args.max_builds)
     deploys = {j.full_name: read_deploys(j, args.env, _engine) for j in spec.jobs}
-    report = build_report(jobs, args.env, window, builds, deploys, fix_window=fix_window)
+    report = build_report(jobs, args.env, window, builds, deploys, fix_window=fix_window,
+                          queue_waits=queue_waits)
     report.notes += notes
     data = report.as_dict()
     text = render_text(report)
@@ -87,6 +91,19 @@ def run(args: argparse.Namespace) -> Result:
         data["html"] = str(args.html)
         text += f"\nreport written to {args.html}"
     return Result(text=text, data=data)
+
+
+def _queue_waits(paths: list[Path]) -> dict[int, float]:
+    from jenkinsbridge.agents.metrics import parse_queue_to_build
+
+    out: dict[int, float] = {}
+    for path in paths:
+        try:
+            with path.open(encoding="utf-8", errors="replace") as f:
+                out.update(parse_queue_to_build(f))
+        except OSError as e:
+            raise UsageError(f"--queue-log {path}: {e.strerror or e}") from e
+    return out
 
 
 def _write(path: Path, text: str) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from jenkinsbridge.agents.metrics import QUEUE_TO_BUILD
 from tests.integration.deploy.conftest import cli
 from tests.support.chromium import open_page
 from tests.support.deploy import AppImages, Target, remove_deployment, write_spec
@@ -81,8 +82,11 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, docker_client: Any, base_
         assert code == 0, err
         history = json.loads(out)["history"]
         html = tmp / "report" / "metrics.html"
+        queue_log = tmp / "agents.log"  # what `jenkinsbridge agents run` logs, for builds 1..5
+        queue_log.write_text("".join(f"INFO jenkinsbridge.agents.provisioner: {QUEUE_TO_BUILD % (n, 'jb-1', n)}\n"
+                                     for n in range(1, 6)) + "INFO other line item=3\n")
         code, out, err = cli("--json", "metrics", str(t.spec), "--env", t.env, "--since", "1d",
-                             "--fix-window", "0", "--html", str(html))
+                             "--fix-window", "0", "--html", str(html), "--queue-log", str(queue_log))
         assert code == 0, err
         report = json.loads(out)
         code, out_fix, err = cli("--json", "metrics", str(t.spec), "--env", t.env, "--since", "1d")
@@ -133,7 +137,9 @@ def test_the_four_numbers_from_real_deploys(scenario: Scenario) -> None:
     # frequency: 4 successful deploys, but the history is minutes old: too little data
     df = m["deployment_frequency"]
     assert df["events"] == 4 and df["band"] is None and "needs 7" in df["too_little_data"]
-    assert job["build_health"]["builds"] == 5 and job["build_health"]["success_rate"] == 1.0
+    health = job["build_health"]
+    assert health["builds"] == 5 and health["success_rate"] == 1.0
+    assert (health["queue_events"], health["queue_p50"], health["duration_p50"]) == (5, 3.0, 33.0)
 
 
 def test_fix_window_marks_quick_redeploys(scenario: Scenario) -> None:

@@ -78,3 +78,17 @@ def test_hostile_values_stay_text() -> None:
     assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "]]>" not in html
     assert evil not in render_text(report)  # failures are not listed in the table
+
+
+def test_queue_waits_round_trip_the_provisioner_line() -> None:
+    from jenkinsbridge.agents.metrics import QUEUE_TO_BUILD, parse_queue_to_build
+
+    lines = [f"INFO jenkinsbridge.agents.provisioner: {QUEUE_TO_BUILD % (2.8704, 'jb-ci-python-7', 412)}",
+             "INFO jenkinsbridge.agents.provisioner: decision=launch node=x item=9",
+             QUEUE_TO_BUILD % (0.5, "n", 7)]
+    assert parse_queue_to_build(lines) == {412: 2.870, 7: 0.5}
+
+
+def test_missing_queue_log_is_bad_input(cli: Cli, spec: Path, tmp_path: Path) -> None:
+    run = cli("metrics", str(spec), "--no-jenkins", "--queue-log", str(tmp_path / "nope.log"))
+    assert run.code == 2 and "--queue-log" in run.err and "No such file" in run.err
