@@ -98,3 +98,22 @@ def test_the_range_limits_what_is_read(jd: JenkinsDouble) -> None:
     wire = JenkinsWire(jd.url, jd.user, jd.token, timeout=10)
     got = read_builds(wire, ["shop/api"], limit=7)
     assert [b.number for b in got["shop/api"]] == list(range(131, 124, -1))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("0,5", (0, 5)), ("3", (3, 4)), (",7", (0, 7)), ("4,", (4, 2**31 - 1)), ("2,1", (2, 1))])
+def test_ranges_parse_as_stapler_does(text: str, expected: tuple[int, int]) -> None:
+    from tests.support.jenkins_double.builds import parse_range
+
+    assert parse_range(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "a", "1,b", "-1,2", ","])
+def test_bad_ranges_are_refused(jd: JenkinsDouble, text: str) -> None:
+    import urllib.error
+
+    with pytest.raises(urllib.error.HTTPError) as e:
+        _get(jd, "job/shop/job/api/api/json?tree=" + quote(f"allBuilds[number]{{{text}}}"))
+    # Jenkins: 500 (stapler ResponseImpl.serveExposedBean turns the parse error into a
+    # ServletException); the double's handler answers 400 for a malformed tree=
+    assert e.value.code in (400, 500)

@@ -59,11 +59,17 @@ class Ranged(dict[str, Any]):
 
 def parse_range(text: str) -> tuple[int, int]:
     lo, comma, hi = text.partition(",")
-    if not (lo.isdigit() or (comma and not lo)) or (hi and not hi.isdigit()) or (not comma and not lo):
-        raise ValueError(f"expected number in {{{text}}}")
-    if not comma:
+    if not comma:  # {N}
+        if not lo.isdigit():
+            raise ValueError(f"expected number in {{{text}}}")
         return int(lo), int(lo) + 1
-    return int(lo or 0), int(hi) if hi else ALL_RANGE[1]
+    if not lo:  # {,M}
+        if not hi.isdigit():
+            raise ValueError(f"expected number in {{{text}}}")
+        return 0, int(hi)
+    if not lo.isdigit() or (hi and not hi.isdigit()):  # {N,M} or {N,}
+        raise ValueError(f"expected number in {{{text}}}")
+    return int(lo), int(hi) if hi else ALL_RANGE[1]
 
 
 @dataclass(frozen=True)
