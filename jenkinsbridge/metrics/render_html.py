@@ -20,13 +20,13 @@ from jenkinsbridge.metrics.svg import DURATION_TOPS, chart
 __all__ = ["TEMPLATE", "render_html"]
 
 TEMPLATE = "metrics/report.html.j2"
-_WEEK_KEYS = {"deployment_frequency": "deploys", "lead_time": "lead_time_median",
+_WEEK_KEYS = {"deployment_frequency": "deploys_per_day", "lead_time": "lead_time_median",
               "change_failure_rate": "change_failure_rate", "time_to_restore": "time_to_restore_median"}
 
 
 def _axis(metric: str) -> Callable[[float], str]:
     if metric == "deployment_frequency":
-        return lambda v: f"{v:g}"
+        return lambda v: f"{v:.3g}/d"
     if metric == "change_failure_rate":
         return lambda v: f"{v * 100:.0f}%"
     return duration
@@ -66,6 +66,16 @@ def _job(j: JobReport) -> dict[str, Any]:
     }
 
 
+def _summary(j: JobReport) -> list[dict[str, Any]]:
+    """One cell per number for the overview table: the value and band, or "too little data"."""
+    out = []
+    for m in METRICS:
+        f = j.metrics.figures[m]
+        out.append({"text": "too little data" if f.too_little_data else figure_text(m, f.value),
+                    "band": None if f.too_little_data else f.band})
+    return out
+
+
 def _footer(report: Report) -> str:
     limits = "; ".join(
         f"{LABELS[m]}: " + ", ".join(f"{name} {'≥' if d == 'higher' else '≤'} {figure_text(m, v)}"
@@ -84,4 +94,5 @@ def render_html(report: Report) -> str:
     return environment().get_template(TEMPLATE).render(
         title=f"Delivery metrics: {report.env}",
         subtitle=f"{date(w.start)} to {date(w.end)} ({w.days:.1f} days), generated {iso(report.generated)}",
-        notes=report.notes, jobs=[_job(j) for j in report.jobs], footer=_footer(report))
+        notes=report.notes, jobs=[_job(j) for j in report.jobs], footer=_footer(report),
+        labels=[LABELS[m] for m in METRICS], overview=[(j.job, _summary(j)) for j in report.jobs])
