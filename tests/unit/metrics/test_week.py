@@ -76,3 +76,22 @@ def test_too_little_data_is_said_not_printed() -> None:
     assert all(f.band is None for f in m.figures.values())
     empty = compute_env("nobody", "production", DEPLOYS, BUILDS, WINDOW)
     assert empty.figures["deployment_frequency"].too_little_data == "no deploy history"
+
+
+def test_weeks_split_a_window_from_wednesday() -> None:
+    # Wednesday 00:00 to the next Wednesday: Wed-Mon and Mon-Wed. First: d5 d6 d7 d8 (4 of
+    # 4 succeed; d5 rolled back, d6 fixed: 2/4); leads c6 62, c7 32, c8 62, c9 22, c10 182
+    # -> median 62 min; restores 29 and 30 -> 29.5 min. Second: d9 ends Monday 00:01,
+    # shipping c11 (sunday 20:00): 4h01.
+    from jenkinsbridge.metrics.model import Window
+
+    start = at("wed", "00:00")
+    m = compute_env(JOB, "production", DEPLOYS, BUILDS, Window(start, start + 7 * 86400))
+    first, second = m.weeks
+    assert (first["deploys"], first["attempts"], first["change_failure_rate"]) == (4, 4, 0.5)
+    assert (first["lead_time_median"], first["lead_time_events"]) == (62 * 60, 5)
+    assert first["time_to_restore_median"] == 29.5 * 60
+    assert first["deploys_per_day"] == 4 / 5  # Wednesday to Monday: 5 days
+    assert (second["deploys"], second["lead_time_median"], second["change_failure_rate"]) == (1, 241 * 60, 0.0)
+    assert second["time_to_restore_median"] is None
+    assert m.figures["deployment_frequency"].value == 5 / 7
