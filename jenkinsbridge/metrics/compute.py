@@ -146,7 +146,8 @@ def lead_times(events: Sequence[DeployEvent], builds: Iterable[BuildRun]) -> tup
         lo = bisect.bisect_right(numbers, shipped)
         hi = bisect.bisect_right(numbers, e.build)
         for n in numbers[lo:hi]:
-            out.extend((e.end, e.end - c.time) for c in by_number[n])
+            # a commit dated after the deploy (a skewed clock where it was made) counts as 0
+            out.extend((e.end, max(0.0, e.end - c.time)) for c in by_number[n])
         shipped = e.build
     return out, unlinked
 

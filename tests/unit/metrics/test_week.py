@@ -95,3 +95,17 @@ def test_weeks_split_a_window_from_wednesday() -> None:
     assert (second["deploys"], second["lead_time_median"], second["change_failure_rate"]) == (1, 241 * 60, 0.0)
     assert second["time_to_restore_median"] is None
     assert m.figures["deployment_frequency"].value == 5 / 7
+
+
+def test_a_commit_from_the_future_counts_as_zero() -> None:
+    from dataclasses import replace
+
+    from jenkinsbridge.metrics.compute import lead_times
+    from jenkinsbridge.metrics.model import Commit
+
+    skewed = [replace(b, commits=(Commit("late", at("mon", "13:00")),)) if b.number == 11 else b for b in BUILDS]
+    leads, unlinked = lead_times([d for d in DEPLOYS if d.env == "production"], skewed)
+    # d1 ends mon 12:02 and ships build 11, whose one commit claims 13:00: 0, not -58 min;
+    # the others as in test_lead_time (d9 included here: no window)
+    assert sorted(v for _, v in leads)[:2] == [0.0, 22 * 60]
+    assert (len(leads), unlinked) == (10, 0)
