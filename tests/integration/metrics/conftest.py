@@ -1,5 +1,5 @@
-"""The deploy fixtures (test images, swarm) come from the deploy tests."""
+"""The deploy tests' images (v1, v2, broken), built once per session."""
 
-from tests.integration.deploy.conftest import app_images, swarm
+from tests.integration.deploy.conftest import app_images
 
-__all__ = ["app_images", "swarm"]
+__all__ = ["app_images"]
