@@ -69,18 +69,25 @@ def run(args: argparse.Namespace) -> Result:
     spec = load_specs(args.specs)
     jobs = [(j.full_name, any(d.env == args.env for d in j.deploy)) for j in spec.jobs]
     builds: dict[str, Any] = {}
+    stage_runs: dict[str, Any] = {}
     notes = []
     if args.no_jenkins:
         notes.append("Jenkins not read (--no-jenkins): no lead times or build health")
     else:
         from jenkinsbridge.jenkins import Jenkins
         from jenkinsbridge.metrics.jenkins_source import read_builds
+        from jenkinsbridge.metrics.stages import read_stage_runs
 
         client = Jenkins.from_env(args.url, args.user, args.token)
         builds = read_builds(client.api, [name for name, _ in jobs], limit=args.max_builds)
+        stage_runs = {j.full_name: read_stage_runs(client.api, j.full_name)
+                      for j in spec.jobs if j.type == "pipeline"}
+        if any(v is None for v in stage_runs.values()):
+            notes.append("stage results not available (Jenkins answers no wfapi: the Pipeline Stage View "
+                         "plugin is not installed); no flakiest stages")
     deploys = {j.full_name: read_deploys(j, args.env, _engine) for j in spec.jobs}
     report = build_report(jobs, args.env, window, builds, deploys, fix_window=fix_window,
-                          queue_waits=queue_waits)
+                          queue_waits=queue_waits, stage_runs=stage_runs)
     report.notes += notes
     data = report.as_dict()
     text = render_text(report)

@@ -43,6 +43,10 @@ def _card(metric: str, j: JobReport) -> dict[str, Any]:
                            css_class=f"chart chart-{metric}", tops=tops)}
 
 
+def _flaky(stages: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{s['stage']} ({s['failed']}/{s['runs']} failed, {s['flips']} flips)" for s in stages) or "none"
+
+
 def _failure(f: Any) -> str:
     text = f"{iso(f.at)} {f.kind}: {f.image}"
     if f.reason:
@@ -61,7 +65,8 @@ def _job(j: JobReport) -> dict[str, Any]:
                   for w in j.metrics.weeks],
         "health": [h.builds, percent(h.success_rate), f"{duration(h.duration_p50)} / {duration(h.duration_p95)}",
                    f"{duration(h.queue_p50)} / {duration(h.queue_p95)}" if h.queue_events else "not recorded",
-                   ", ".join(f"{k} {v}" for k, v in h.results.items()) or "-"],
+                   ", ".join(f"{k} {v}" for k, v in h.results.items()) or "-",
+                   _flaky(h.flaky_stages) if h.stage_data else "no stage data"],
         "failures": [_failure(f) for f in j.metrics.failures],
     }
 

@@ -32,6 +32,10 @@ def render_text(report: Report) -> str:
                  if h.queue_events else "")
         lines.append(f"  {'builds':<22} {h.builds} finished, success {percent(h.success_rate)}, "
                      f"duration p50 {duration(h.duration_p50)} p95 {duration(h.duration_p95)}{queue}")
+        if h.stage_data:
+            flaky = ", ".join(f"{s['stage']} ({s['failed']} of {s['runs']} failed, {s['flips']} flips)"
+                              for s in h.flaky_stages) or "none"
+            lines.append(f"  {'flakiest stages':<22} {flaky}")
         lines += [f"  note: {n}" for n in j.metrics.notes]
     lines += [f"note: {n}" for n in report.notes]
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from jenkinsbridge.metrics.compute import FIX_WINDOW, METRICS, MIN_EVENTS, EnvMe
 from jenkinsbridge.metrics.fmt import iso
 from jenkinsbridge.metrics.health import BuildHealth, build_health
 from jenkinsbridge.metrics.model import BuildRun, DeployEvent, Window
+from jenkinsbridge.metrics.stages import StageRun
 
 __all__ = ["SCHEMA", "JobReport", "Report", "build_report"]
 
@@ -69,13 +70,16 @@ class Report:
 
 def build_report(jobs: Sequence[tuple[str, bool]], env: str, window: Window,
                  builds: Mapping[str, Sequence[BuildRun]], deploys: Mapping[str, Sequence[DeployEvent]], *,
-                 fix_window: float = FIX_WINDOW, queue_waits: Mapping[int, float] | None = None) -> Report:
-    """``jobs``: (full name, whether the job deploys to ``env``) in the spec's order."""
+                 fix_window: float = FIX_WINDOW, queue_waits: Mapping[int, float] | None = None,
+                 stage_runs: Mapping[str, Sequence[StageRun] | None] | None = None) -> Report:
+    """``jobs``: (full name, whether the job deploys to ``env``) in the spec's order;
+    ``stage_runs``: per job, runs with stage results (None: Jenkins has none)."""
     report = Report(env=env, window=window, fix_window=fix_window)
     for job, has_env in jobs:
         runs = builds.get(job, [])
         m = compute_env(job, env, deploys.get(job, []), runs, window, fix_window=fix_window)
         if not has_env:
             m.notes.insert(0, f"the job has no {env} environment in the spec")
-        report.jobs.append(JobReport(job, has_env, m, build_health(job, runs, window, queue_waits)))
+        stages = (stage_runs or {}).get(job)
+        report.jobs.append(JobReport(job, has_env, m, build_health(job, runs, window, queue_waits, stages)))
     return report

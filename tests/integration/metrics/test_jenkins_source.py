@@ -117,3 +117,28 @@ def test_bad_ranges_are_refused(jd: JenkinsDouble, text: str) -> None:
     # Jenkins: 500 (stapler ResponseImpl.serveExposedBean turns the parse error into a
     # ServletException); the double's handler answers 400 for a malformed tree=
     assert e.value.code in (400, 500)
+
+
+def test_stage_results_from_the_stage_view_api(jd: JenkinsDouble) -> None:
+    from jenkinsbridge.metrics.stages import flaky_stages, read_stage_runs
+
+    wire = JenkinsWire(jd.url, jd.user, jd.token, timeout=10)
+    assert read_stage_runs(wire, "shop/api") is None  # no pipeline-stage-view plugin: 404
+    jd.set_plugin("pipeline-stage-view", "2.34")
+    for n, it in enumerate(["SUCCESS", "FAILED", "SUCCESS", "FAILED", "SUCCESS", "SUCCESS"]):
+        add_run(jd, "tools", timestamp=T0 + 600 * (n + 1), result="SUCCESS" if it == "SUCCESS" else "FAILURE",
+                stages=(("build", "SUCCESS", 30.0), ("it", it, 60.0),
+                        ("deploy", "SUCCESS" if it == "SUCCESS" else "NOT_EXECUTED", 5.0)))
+    raw = _get(jd, "job/tools/wfapi/runs")
+    assert len(raw) == 7 and raw[0]["id"] == "7" and raw[0]["name"] == "#7" and raw[1]["status"] == "SUCCESS"
+    assert [s["name"] for s in raw[0]["stages"]] == ["build", "it", "deploy"]
+    assert raw[2]["status"] == "FAILED" and raw[2]["stages"][2]["status"] == "NOT_EXECUTED"
+    runs = read_stage_runs(wire, "tools")
+    assert runs is not None and [r.number for r in runs] == [7, 6, 5, 4, 3, 2, 1]
+    # `it`: S F S F S S -> 2 of 6 failed, 4 flips; build and deploy never failed when they ran
+    assert flaky_stages(runs) == [{"stage": "it", "runs": 6, "failed": 2, "flips": 4}]
+    for n in range(8, 20):
+        add_run(jd, "tools", timestamp=T0 + 600 * n)
+    assert len(_get(jd, "job/tools/wfapi/runs")) == 10  # JobExt.MAX_RUNS_PER_JOB_DEFAULT
+    with pytest.raises(Exception, match="404"):
+        wire.json("job/shop/job/web/wfapi/runs", action="freestyle")  # only pipelines have it

@@ -68,8 +68,11 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, docker_client: Any, base_
         for n in range(1, 6):
             times = [now - 3 * 3600 + n * 60, now - 2 * 3600 + n * 60]  # lead times of 2 to 3 hours
             commits[n] = times
-            add_run(jd, t.job, result="SUCCESS", timestamp=times[1] + 10, duration=30 + n,
-                    commits=tuple(GitCommit(f"{n:02d}{i}".ljust(40, "a"), c) for i, c in enumerate(times)))
+            e2e = "UNSTABLE" if n == 2 else "SUCCESS"
+            add_run(jd, t.job, result="UNSTABLE" if n == 2 else "SUCCESS", timestamp=times[1] + 10, duration=30 + n,
+                    commits=tuple(GitCommit(f"{n:02d}{i}".ljust(40, "a"), c) for i, c in enumerate(times)),
+                    stages=(("build", "SUCCESS", 10.0), ("e2e", e2e, 20.0)))
+        jd.set_plugin("pipeline-stage-view", "2.34")  # stage results through wfapi
         steps = [("1", app_images.v1, 0), ("2", app_images.v2, 0), ("3", app_images.broken, 1),
                  ("4", app_images.v1, 0), ("rollback", "", 0), ("5", app_images.v2, 0)]
         for build, image, expect in steps:
@@ -89,9 +92,10 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, docker_client: Any, base_
                              "--fix-window", "0", "--html", str(html), "--queue-log", str(queue_log))
         assert code == 0, err
         report = json.loads(out)
-        code, out_fix, err = cli("--json", "metrics", str(t.spec), "--env", t.env, "--since", "1d")
-        assert code == 0, err
         code, text, err = cli("metrics", str(t.spec), "--env", t.env, "--since", "1d", "--fix-window", "0")
+        assert code == 0, err
+        jd.set_plugin("pipeline-stage-view", None)
+        code, out_fix, err = cli("--json", "metrics", str(t.spec), "--env", t.env, "--since", "1d")
         assert code == 0, err
         yield Scenario(t, jd, history, report, json.loads(out_fix), text, html, commits)
     finally:
@@ -138,8 +142,11 @@ def test_the_four_numbers_from_real_deploys(scenario: Scenario) -> None:
     df = m["deployment_frequency"]
     assert df["events"] == 4 and df["band"] is None and "needs 7" in df["too_little_data"]
     health = job["build_health"]
-    assert health["builds"] == 5 and health["success_rate"] == 1.0
+    assert health["builds"] == 5 and health["success_rate"] == 0.8 and health["results"] == {
+        "SUCCESS": 4, "UNSTABLE": 1}
     assert (health["queue_events"], health["queue_p50"], health["duration_p50"]) == (5, 3.0, 33.0)
+    assert health["stage_data"] is True
+    assert health["flaky_stages"] == [{"stage": "e2e", "runs": 5, "failed": 1, "flips": 2}]
 
 
 def test_fix_window_marks_quick_redeploys(scenario: Scenario) -> None:
@@ -149,12 +156,16 @@ def test_fix_window_marks_quick_redeploys(scenario: Scenario) -> None:
     kinds = [f["kind"] for f in job["failures"]]
     assert kinds == ["fixed by next deploy", "fixed by next deploy", "failed", "rolled back"]
     assert job["metrics"]["change_failure_rate"]["value"] == pytest.approx(4 / 5)
+    # this run found no stage view plugin: said once, no flakiest stages
+    assert job["build_health"]["stage_data"] is False and job["build_health"]["flaky_stages"] == []
+    assert [n for n in scenario.report_fix["notes"] if n.startswith("stage results not available")]
 
 
 def test_text_report(scenario: Scenario) -> None:
     assert f"{scenario.target.job} ({scenario.target.env})" in scenario.text
     assert "change failure rate    40.0%" in scenario.text
     assert "too little data: the history covers" in scenario.text
+    assert "flakiest stages        e2e (1 of 5 failed, 2 flips)" in scenario.text
 
 
 def test_json_schema_is_stable(scenario: Scenario) -> None:

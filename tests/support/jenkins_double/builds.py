@@ -25,6 +25,15 @@ Each behaviour follows the source named beside it:
   title (first line), ``comment`` the whole message, ``id`` = ``commitId``, ``date`` the
   committer date (``authorOrCommitter`` false by default) and ``timestamp`` parsed from
   it, ``authorEmail``, ``paths`` (``file``, ``editType``); GitChangeSetList.java: kind "git".
+- jenkinsci/pipeline-stage-view-plugin rest-api (only when the ``pipeline-stage-view``
+  plugin is installed): ``job/.../wfapi/runs`` (AbstractAPIActionHandler.URL_BASE "wfapi",
+  endpoints/JobAPI.java ``doRuns``) lists a pipeline's newest runs, at most
+  ``JobExt.MAX_RUNS_PER_JOB_DEFAULT`` = 10, as external/RunExt.java (id, name, status,
+  startTimeMillis, endTimeMillis, durationMillis, queueDurationMillis,
+  pauseDurationMillis, stages) with stages as external/StageNodeExt.java and
+  FlowNodeExt.java (id, name, execNode, status, startTimeMillis, durationMillis,
+  pauseDurationMillis); statuses are external/StatusExt.java (SUCCESS, FAILED, UNSTABLE,
+  ABORTED, NOT_EXECUTED, IN_PROGRESS, PAUSED_PENDING_INPUT), a run's from its Result.
 """
 
 from __future__ import annotations
@@ -35,7 +44,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 __all__ = ["ALL_RANGE", "LIMIT", "VISIBILITY", "GitCommit", "History", "Ranged", "Run", "add_run", "parse_range",
-           "run_properties"]
+           "run_properties", "wfapi_runs"]
 
 LIMIT = 100  # Job.getNewBuilds(): getBuilds().limit(100)
 WORKFLOW_RUN = "org.jenkinsci.plugins.workflow.job.WorkflowRun"
@@ -114,6 +123,7 @@ class Run:
     commits: tuple[GitCommit, ...] = ()
     queue_id: int = 0
     workflow: bool = True
+    stages: tuple[tuple[str, str, float], ...] = ()  # (name, StatusExt, seconds)
 
 
 @dataclass(eq=False)
@@ -162,7 +172,7 @@ def history_of(job: Any) -> History:
 
 def add_run(jd: Any, path: str, *, result: str | None = "SUCCESS", timestamp: float | None = None,
             duration: float = 60.0, commits: tuple[GitCommit, ...] = (), number: int | None = None,
-            queue_id: int = 0) -> Run:
+            queue_id: int = 0, stages: tuple[tuple[str, str, float], ...] = ()) -> Run:
     """Give the job at ``path`` of the double ``jd`` a run (the next number unless given)."""
     job = jd.item(path)
     if job is None:
@@ -170,7 +180,7 @@ def add_run(jd: Any, path: str, *, result: str | None = "SUCCESS", timestamp: fl
     with jd.state.lock:
         n = number if number is not None else job.next_build
         run = Run(n, result, time.time() if timestamp is None else timestamp, duration, tuple(commits),
-                  queue_id or n, workflow=job.root.tag == "flow-definition")
+                  queue_id or n, workflow=job.root.tag == "flow-definition", stages=tuple(stages))
         history_of(job).runs[n] = run
         job.next_build = max(job.next_build, n + 1)
     return run
@@ -190,3 +200,27 @@ def run_properties(job: Any, base: str) -> dict[str, Any]:
             "lastCompletedBuild": last(lambda r: r.result is not None),
             "lastSuccessfulBuild": last(lambda r: r.result in ("SUCCESS", "UNSTABLE")),
             "lastFailedBuild": last(lambda r: r.result == "FAILURE")}
+
+
+MAX_RUNS_PER_JOB = 10  # pipeline-stage-view JobExt.MAX_RUNS_PER_JOB_DEFAULT
+_STATUS = {"SUCCESS": "SUCCESS", "FAILURE": "FAILED", "UNSTABLE": "UNSTABLE", "ABORTED": "ABORTED",
+           "NOT_BUILT": "NOT_EXECUTED", None: "IN_PROGRESS"}  # StatusExt.valueOf(Result)
+
+
+def wfapi_runs(job: Any) -> list[dict[str, Any]]:
+    """``wfapi/runs`` of a pipeline job (see the module's opening comment)."""
+    out = []
+    for r in history_of(job).newest_first()[:MAX_RUNS_PER_JOB]:
+        start = int(r.timestamp * 1000)
+        stages, t = [], start
+        for i, (name, status, seconds) in enumerate(r.stages):
+            href = f"/{job.full_name}/{r.number}/execution/node/{i + 6}/wfapi/describe"
+            stages.append({"_links": {"self": {"href": href}},
+                           "id": str(i + 6), "name": name, "execNode": "", "status": status,
+                           "startTimeMillis": t, "durationMillis": int(seconds * 1000), "pauseDurationMillis": 0})
+            t += int(seconds * 1000)
+        out.append({"_links": {"self": {"href": f"/{job.full_name}/{r.number}/wfapi/describe"}}, "id": str(r.number),
+                    "name": f"#{r.number}", "status": _STATUS[r.result], "startTimeMillis": start,
+                    "endTimeMillis": start + int(r.duration * 1000), "durationMillis": int(r.duration * 1000),
+                    "queueDurationMillis": 0, "pauseDurationMillis": 0, "stages": stages})
+    return out

@@ -92,3 +92,22 @@ def test_queue_waits_round_trip_the_provisioner_line() -> None:
 def test_missing_queue_log_is_bad_input(cli: Cli, spec: Path, tmp_path: Path) -> None:
     run = cli("metrics", str(spec), "--no-jenkins", "--queue-log", str(tmp_path / "nope.log"))
     assert run.code == 2 and "--queue-log" in run.err and "No such file" in run.err
+
+
+def test_flakiest_stages_by_hand() -> None:
+    from jenkinsbridge.metrics.stages import StageRun, flaky_stages
+
+    runs = [StageRun(n, 0.0, stages) for n, stages in enumerate([
+        (("unit", "SUCCESS"), ("e2e", "FAILED"), ("lint", "SUCCESS")),
+        (("unit", "UNSTABLE"), ("e2e", "SUCCESS"), ("lint", "SUCCESS")),
+        (("unit", "SUCCESS"), ("e2e", "FAILED"), ("lint", "SUCCESS")),
+        (("unit", "SUCCESS"), ("e2e", "ABORTED"), ("lint", "SUCCESS")),   # aborted: did not decide
+        (("unit", "SUCCESS"), ("e2e", "SUCCESS"), ("lint", "FAILED")),
+        (("unit", "SUCCESS"), ("e2e", "NOT_EXECUTED"), ("lint", "FAILED")),
+    ], start=1)]
+    # e2e: F S F S -> 2 of 4 failed, 3 flips; unit: S U S S S S -> 1 of 6, 2 flips;
+    # lint: S S S S F F -> 2 of 6, 1 flip
+    assert flaky_stages(list(reversed(runs))) == [
+        {"stage": "e2e", "runs": 4, "failed": 2, "flips": 3},
+        {"stage": "unit", "runs": 6, "failed": 1, "flips": 2},
+        {"stage": "lint", "runs": 6, "failed": 2, "flips": 1}]
