@@ -60,7 +60,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, docker_client: Any, base_
     t = write_spec(tmp, target="compose", strategy="standard", base_image=base_image, replicas=1,
                    health={"path": "/healthz", "timeout": 8, "interval": 1}, drain=0)
     jd = JenkinsDouble().start()
-    saved = _env(JENKINS_URL=jd.url, JENKINS_USER=jd.user, JENKINS_TOKEN=jd.token, JOB_NAME=t.job)
+    saved = _env(JENKINS_URL=jd.url, JENKINS_USER=jd.user, JENKINS_TOKEN=jd.token, JOB_NAME=t.job, BUILD_NUMBER="0")
     try:
         jd.put(t.job, "<flow-definition><description/></flow-definition>")
         commits: dict[int, list[float]] = {}
@@ -80,7 +80,6 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, docker_client: Any, base_
             args = t.args("rollback") if build == "rollback" else [*t.args(), "--image", image]
             code, _, err = cli(*args)
             assert code == expect, err
-        os.environ.pop("BUILD_NUMBER")
         code, out, err = cli("--json", *t.args("history"))
         assert code == 0, err
         history = json.loads(out)["history"]
@@ -97,12 +96,14 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, docker_client: Any, base_
         jd.set_plugin("pipeline-stage-view", None)
         code, out_fix, err = cli("--json", "metrics", str(t.spec), "--env", t.env, "--since", "1d")
         assert code == 0, err
-        yield Scenario(t, jd, history, report, json.loads(out_fix), text, html, commits)
-    finally:
-        _restore(saved)
-        os.environ.pop("BUILD_NUMBER", None)
-        jd.stop()
+    except BaseException:
         remove_deployment(docker_client, t.base)
+        raise
+    finally:  # the environment and the double only for the setup: other modules run after it
+        _restore(saved)
+        jd.stop()
+    yield Scenario(t, jd, history, report, json.loads(out_fix), text, html, commits)
+    remove_deployment(docker_client, t.base)
 
 
 def test_records_name_the_build_that_ran_the_deploy(scenario: Scenario) -> None:
@@ -189,3 +190,8 @@ def test_html_report_in_headless_chromium(scenario: Scenario) -> None:
     assert page.dom.count("<rect") >= 4
     ink, colours = ink_fraction(page.screenshot)
     assert ink > 0.05 and colours > 20, (ink, colours)
+
+
+def test_the_scenario_leaves_no_environment_behind(scenario: Scenario) -> None:
+    assert os.environ.get("JENKINS_URL") != scenario.jd.url
+    assert os.environ.get("JOB_NAME") != scenario.target.job
