@@ -7,12 +7,29 @@ build began on the agent, from the build's own start time when Jenkins reports i
 
 from __future__ import annotations
 
+import re
 import statistics
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Stats", "percentile"]
+__all__ = ["QUEUE_TO_BUILD", "Stats", "parse_queue_to_build", "percentile"]
+
+
+# the log line of one build's queue-to-start time (a format for logging and its parser)
+QUEUE_TO_BUILD = "metric queue_to_build_seconds=%.3f node=%s item=%s"
+_QUEUE_TO_BUILD = re.compile(r"metric queue_to_build_seconds=([0-9.]+) node=\S+ item=(\d+)")
+
+
+def parse_queue_to_build(lines: Iterable[str]) -> dict[int, float]:
+    """Queue item id -> seconds to the build's start, from provisioner log lines."""
+    out: dict[int, float] = {}
+    for line in lines:
+        m = _QUEUE_TO_BUILD.search(line)
+        if m:
+            out[int(m.group(2))] = float(m.group(1))
+    return out
 
 
 def percentile(values: list[float], p: int) -> float | None:

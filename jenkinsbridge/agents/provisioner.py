@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from jenkinsbridge.agents.backends import Backend, Launch, RunningAgent
 from jenkinsbridge.agents.config import AgentsConfig, AgentTemplate
 from jenkinsbridge.agents.controller import AgentController, NodeState, QueueItem
-from jenkinsbridge.agents.metrics import Stats
+from jenkinsbridge.agents.metrics import QUEUE_TO_BUILD, Stats
 from jenkinsbridge.agents.placeholders import PlaceholderNodes
 from jenkinsbridge.errors import JenkinsbridgeError
 from jenkinsbridge.spec.labels import parse_label_expression
@@ -153,7 +153,7 @@ class Provisioner:
             began = state.build_started or now
             latency = max(0.0, began - agent.item_since)
             self.stats.build_started(latency)
-            log.info("metric queue_to_build_seconds=%.3f node=%s item=%s", latency, agent.node, agent.item)
+            log.info(QUEUE_TO_BUILD, latency, agent.node, agent.item)
         log.info("decision=single-use node=%s reason='build running; node takes no other work'",
                  agent.node)
         self._quietly(lambda: self.controller.stop_accepting(

@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "deploy": "jenkinsbridge.cli.cmd_deploy",
     "artifacts": "jenkinsbridge.cli.cmd_artifacts",
     "plugins": "jenkinsbridge.cli.cmd_plugins",
+    "metrics": "jenkinsbridge.cli.cmd_metrics",
 }
 
 
@@ -59,6 +60,7 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "deploy": ("deploy", "roll an image out, or report on / steer a rollout"),
     "artifacts": ("artifacts", "push build outputs to the registry, pull them back"),
     "plugins": ("plugins", "audit Jenkins plugins for security warnings; plan upgrades"),
+    "metrics": ("metrics", "delivery metrics (DORA) from Jenkins builds and deploy history"),
 }
 
 

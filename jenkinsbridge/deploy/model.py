@@ -35,6 +35,15 @@ def who() -> str:
     return f"{user}@{socket.gethostname()}" + (f" ({build})" if build else "")
 
 
+def jenkins_build() -> dict[str, str] | None:
+    """The Jenkins build that runs the command (JOB_NAME, BUILD_NUMBER, BUILD_URL), if one
+    does: the build that made the image when a pipeline builds and deploys it."""
+    number = os.environ.get("BUILD_NUMBER")
+    if not number:
+        return None
+    return {"job": os.environ.get("JOB_NAME", ""), "number": number, "url": os.environ.get("BUILD_URL", "")}
+
+
 def dns_name(text: str) -> str:
     """A name that is valid as a container, service, network and DNS name."""
     name = _NAME.sub("-", text.lower()).strip("-")
@@ -160,11 +169,13 @@ class Record:
     why: str = ""
     # (weight % on the new color, when the router change began, when it was in effect)
     steps: list[tuple[int, float, float]] = field(default_factory=list)
+    build: dict[str, str] | None = None  # jenkins_build() of the command
 
     @classmethod
     def start(cls, d: Deployment, action: str, image: str | None = None, *, why: str = "") -> Record:
         return cls(id=uuid.uuid4().hex[:12], action=action, who=who(), image=image or d.image,
-                   strategy=d.strategy, target=d.target, started=time.time(), why=why)
+                   strategy=d.strategy, target=d.target, started=time.time(), why=why,
+                   build=jenkins_build())
 
     def finish(self, result: str, reason: str = "") -> Record:
         self.result = result

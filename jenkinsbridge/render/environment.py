@@ -1,6 +1,6 @@
 """The one jinja2 environment of jenkinsbridge.
 
-Strict (StrictUndefined), XML autoescape for ``*.xml.j2`` templates, and a guard for
+Strict (StrictUndefined), XML/HTML autoescape for ``*.xml.j2`` and ``*.html.j2`` templates, and a guard for
 Groovy templates: an expression in a template without autoescape must pass through
 the ``groovy`` filter (or be a number or boolean), otherwise rendering fails. So a
 value can never reach a Jenkinsfile unescaped by accident.
@@ -131,7 +131,7 @@ def _finalize(eval_ctx: EvalContext, value: Any) -> Any:
 
 
 def _autoescape(name: str | None) -> bool:
-    return bool(name and name.endswith((".xml.j2", ".xml")))
+    return bool(name and name.endswith((".xml.j2", ".xml", ".html.j2")))
 
 
 @functools.cache

@@ -6,7 +6,8 @@ from __future__ import annotations
 from tests.support.groovy import GroovyChecker
 from tests.support.library import LIBRARY
 
-STEPS = {"jbImage", "jbArtifacts", "jbDeploy", "jbPromote", "jbRollback", "jbNotify", "jbPipeline"}
+STEPS = {"jbImage", "jbArtifacts", "jbDeploy", "jbPromote", "jbRollback", "jbNotify", "jbPipeline",
+         "jbMetrics"}
 
 
 def test_every_var_and_class_parses(groovy: GroovyChecker) -> None:

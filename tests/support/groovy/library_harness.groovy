@@ -119,6 +119,7 @@ for (Map scenario : scenarios) {
     })
     binding.setVariable('checkout', { def s -> events << [type: 'checkout'] })
     binding.setVariable('junit', { Map a -> events << ([type: 'junit'] + a) })
+    binding.setVariable('archiveArtifacts', { Map a -> events << ([type: 'archiveArtifacts'] + a) })
 
     Closure runStep
     runStep = { String name, Map stepArgs ->

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from tests.support.jenkins_double.builds import ALL_RANGE, VISIBILITY, Ranged, parse_range
+
 __all__ = ["Exported", "TreeSpec", "export", "parse_tree"]
 
 
@@ -30,7 +32,7 @@ TreeSpec = dict[str, "TreeSpec | None"]
 
 
 def parse_tree(text: str) -> TreeSpec:
-    """Parse ``jobs[name,jobs[name]],views[name]``; ``{m,n}`` ranges are accepted and ignored."""
+    """Parse ``jobs[name,jobs[name]],views[name]``; a ``{m,n}`` range makes the level :class:`Ranged`."""
     pos = 0
 
     def parse_list() -> TreeSpec:
@@ -52,6 +54,9 @@ def parse_tree(text: str) -> TreeSpec:
                 end = text.find("}", pos)
                 if end < 0:
                     raise ValueError(f"unbalanced braces in tree={text!r}")
+                ranged = Ranged(sub or {})
+                ranged.range = parse_range(text[pos + 1:end])
+                sub = ranged
                 pos = end + 1
             if name:
                 out[name] = sub
@@ -80,7 +85,8 @@ def export(obj: Any, *, tree: TreeSpec | None = None, depth: int = 0) -> Any:
 
 def _by_tree(value: Any, spec: TreeSpec | None) -> Any:
     if isinstance(value, list):
-        return [_by_tree(v, spec) for v in value]
+        lo, hi = spec.range if isinstance(spec, Ranged) else ALL_RANGE
+        return [_by_tree(v, spec) for v in value[lo:hi]]
     if not _is_obj(value):
         if isinstance(value, dict) and spec:
             return {k: _by_tree(v, spec[k]) for k, v in value.items() if k in spec}
@@ -104,4 +110,5 @@ def _by_depth(value: Any, depth: int, level: int) -> Any:
         return value
     if level > depth:
         return value.summary()
-    return {k: _by_depth(v, depth, level + 1) for k, v in value.exported().items()}
+    return {k: _by_depth(v, depth, level + 1) for k, v in value.exported().items()
+            if VISIBILITY.get(k, 1) >= 1 - depth + level}

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.support.jenkins_double import folder_credentials
 from tests.support.jenkins_double.agents import handle_agent_paths
+from tests.support.jenkins_double.builds import wfapi_runs
 from tests.support.jenkins_double.common import Plain, Reply, error_page, json_reply
 from tests.support.jenkins_double.declarative import after_run
 from tests.support.jenkins_double.exporter import export, parse_tree
@@ -231,6 +232,10 @@ class Handler(AgentRoutes, CredentialRoutes, ViewRoutes, BaseHTTPRequestHandler)
             # the run starts at once (flyweight) and a declarative pipeline re-saves its job
             item.xml = resave(after_run(item.xml), self.state.versions())
             return Reply(201, b"", headers={"Location": f"{self.base}queue/item/{q.id}/"})
+        if head == "wfapi" and rest[1:] == ["runs"] and item.tag == "flow-definition" \
+                and "pipeline-stage-view" in self.state.active_plugins():  # builds.py wfapi_runs
+            self._need("Job/Read")
+            return json_reply(wfapi_runs(item))
         if head.isdigit() and rest[1:2] == ["api"]:
             for b in self.state.scheduler.builds:
                 if b.job == item.full_name and b.number == int(head):

@@ -16,6 +16,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.support.jenkins_double.builds import run_properties
+
 __all__ = [
     "FOLDER_CLASS",
     "ITEM_TYPES",
@@ -289,6 +291,6 @@ class BoundItem:
             out["inQueue"] = False
             out["keepDependencies"] = False
             out["nextBuildNumber"] = it.next_build
-            out["builds"] = list(reversed(it.builds))
+            out.update(run_properties(it, self.base))  # builds, allBuilds, lastBuild...: builds.py
             out["property"] = []
         return out
