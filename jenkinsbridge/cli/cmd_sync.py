@@ -11,6 +11,7 @@ from jenkinsbridge.cli.result import Result
 from jenkinsbridge.errors import UsageError
 from jenkinsbridge.jenkins import Jenkins, Options
 from jenkinsbridge.jenkins.progress import Progress
+from jenkinsbridge.redact import redact
 from jenkinsbridge.render import render_spec
 from jenkinsbridge.spec import load_specs
 
@@ -70,6 +71,6 @@ def run(args: argparse.Namespace) -> Result:
                       adopt=args.adopt)
     report = client.sync(rendered, options=options, dry_run=args.dry_run, progress=progress)
     for w in report.warnings:
-        print(f"jenkinsbridge: warning: {w}", file=sys.stderr)
+        print(redact(f"jenkinsbridge: warning: {w}"), file=sys.stderr)
     return Result(text=report.text(diffs=args.dry_run, verbose=bool(getattr(args, "verbose", 0))),
                   data=report.to_dict())
