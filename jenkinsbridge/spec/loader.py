@@ -153,6 +153,7 @@ def load_spec_file(path: str | Path) -> tuple[list[Job], list[Problem], list[tup
     problems inside it, and (full name, folder) of each job, for the checks across files
     (:func:`names_clash`; :func:`load_specs` places such problems in the files)."""
     loaded = _load_file(Path(path))
+    log.debug("%s: %d valid job(s), %d problem(s)", path, len(loaded.jobs), len(loaded.problems))
     names = [(n.full_name, n.folder) for n in loaded.named]
     return loaded.jobs, loaded.problems + _cross_job_problems(loaded.named), names
 
