@@ -146,7 +146,7 @@ def render_files(paths: Sequence[str | Path], out: Path, *, workers: int | None 
     """Render every spec file into ``out`` (see the module's comment)."""
     names = [str(p) for p in paths]
     root = os.path.abspath(out)
-    old = root if os.path.isdir(root) else None
+    old = root if os.path.isdir(root) and os.listdir(root) else None  # an empty one: nothing to keep
     new = f"{os.path.dirname(root)}/.{os.path.basename(root)}.jb-new-{os.getpid()}"
     report = RenderReport(out=str(out))
     try:
@@ -234,7 +234,9 @@ def _carries_marker(path: str) -> bool:
 
 def _swap(new: str, root: str, old: str | None) -> None:
     """Put the new tree in the output's place: two renames in the same directory."""
-    if old is None:
+    if old is None:  # no output yet, or an empty directory (which rename replaces)
+        if os.path.isdir(root):
+            os.chmod(new, os.stat(root).st_mode & 0o7777)
         os.rename(new, root)
         return
     os.chmod(new, os.stat(root).st_mode & 0o7777)
