@@ -13,6 +13,7 @@ from types import ModuleType
 from typing import NoReturn
 
 from jenkinsbridge import __version__
+from jenkinsbridge.cli.helptext import describe
 from jenkinsbridge.cli.result import Result, failure
 from jenkinsbridge.errors import JenkinsbridgeError, SpecError
 from jenkinsbridge.redact import redact
@@ -120,6 +121,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             for name, (of, text) in SUMMARY.items():
                 if of == entry:
                     sub.add_parser(name, help=text, add_help=False)
+    describe(parser)
     return parser
 
 

@@ -312,9 +312,11 @@ def _top_problems(data: dict[Any, Any], places: _Places, start: Pos) -> list[Pro
         if "version" not in misspelt:
             problems.append(_problem(start, "version", "required field is missing; add 'version: 1'"))
     elif data["version"] != 1 or isinstance(data["version"], bool):
-        problems.append(_problem(places.locate(("version",)), "version",
-                                 f"unsupported version {data['version']!r}; this jenkinsbridge "
-                                 "reads version 1"))
+        v = data["version"]
+        message = (f"version is text ({v!r}); write the number without quotes: version: 1"
+                   if isinstance(v, str) and v.strip() == "1" else
+                   f"unsupported version {v!r}; this jenkinsbridge reads version 1")
+        problems.append(_problem(places.locate(("version",)), "version", message))
     defaults = data.get("defaults")
     if defaults is not None and not isinstance(defaults, dict):  # an empty `defaults:` is fine
         problems.append(_problem(places.locate(("defaults",)), "defaults",
