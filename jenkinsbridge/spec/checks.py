@@ -10,6 +10,7 @@ import zoneinfo
 from jenkinsbridge.redact import redact
 from jenkinsbridge.spec.giturl import parse_git_url, secret_in_user
 from jenkinsbridge.spec.labels import parse_label_expression
+from jenkinsbridge.spec.tags import check_tag_template, expand_tag, sanitize_tag
 
 
 class FieldProblem(ValueError):
@@ -21,7 +22,6 @@ class FieldProblem(ValueError):
 
 
 __all__ = [
-    "IMAGE_TAG_FIELDS",
     "FieldProblem",
     "check_control_chars",
     "check_credentials_id",
@@ -62,7 +62,6 @@ _NAME = rf"(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
 REFERENCE_RE = re.compile(rf"^({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?$")
 _REGISTRY_RE = re.compile(rf"^{_DOMAIN}$")
 _REPOSITORY_RE = re.compile(rf"^{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*$")
-_TAG_RE = re.compile(rf"^{_TAG}$")
 
 
 def check_image_reference(value: str) -> None:
@@ -99,52 +98,7 @@ def check_repository(value: str) -> None:
         raise ValueError("repository name is longer than 255 characters; shorten it")
 
 
-# --- tags with placeholders ---------------------------------------------------------
-TAG_PLACEHOLDERS = ("commit", "short_commit", "build", "branch", "version")
-_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
-_SAMPLE = {
-    "commit": "0123456789abcdef0123456789abcdef01234567",
-    "short_commit": "0123456",
-    "build": "42",
-    "branch": "main",
-    "version": "1.0.0",
-}
-IMAGE_TAG_FIELDS = TAG_PLACEHOLDERS
-
-
-def sanitize_tag(value: str) -> str:
-    """Make any string (a branch name) a valid tag: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}."""
-    out = re.sub(r"[^A-Za-z0-9_.-]+", "-", value)
-    out = re.sub(r"^[.-]+", "", out)
-    return (out or "untagged")[:128]
-
-
-def expand_tag(template: str, values: dict[str, str]) -> str:
-    """Fill a tag template; values are sanitised so the result is a valid tag."""
-
-    def sub(m: re.Match[str]) -> str:
-        key = m.group(1)
-        if key not in values:
-            raise ValueError(f"no value for placeholder {{{key}}}")
-        return sanitize_tag(values[key])
-
-    tag = _PLACEHOLDER_RE.sub(sub, template)
-    if not _TAG_RE.match(tag):
-        raise ValueError(f"tag {tag!r} is not valid; tags are [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}")
-    return tag
-
-
-def check_tag_template(value: str) -> None:
-    for key in _PLACEHOLDER_RE.findall(value):
-        if key not in TAG_PLACEHOLDERS:
-            allowed = ", ".join("{" + p + "}" for p in TAG_PLACEHOLDERS)
-            raise ValueError(f"unknown placeholder {{{key}}}; allowed: {allowed}")
-    sample = _PLACEHOLDER_RE.sub(lambda m: _SAMPLE[m.group(1)], value)
-    if "{" in sample or "}" in sample or not _TAG_RE.match(sample):
-        raise ValueError(
-            f"{value!r} is not a valid tag; tags are letters, digits, '_', '.', '-' "
-            "(not first), at most 128, with placeholders like {commit} or {build}"
-        )
+# --- tags with placeholders: spec/tags.py ---------------------------------------------
 
 
 # --- Jenkins cron (TimerTrigger / SCMTrigger spec) ---------------------------------------
