@@ -210,6 +210,8 @@ def main() -> None:
                     help="jenkins-jobs executable (installed into that venv when missing)")
     ap.add_argument("--jenkinsbridge", default=shutil.which("jenkinsbridge") or "jenkinsbridge")
     ap.add_argument("--workdir", type=Path, default=None, help="keep inputs and outputs here")
+    ap.add_argument("--set", choices=("both", "per-job", "template"), default="both",
+                    help="which JJB set to compare with (both by default)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     jjb = ensure_jjb(args.jjb)
@@ -225,8 +227,12 @@ def main() -> None:
     specs = write_jenkinsbridge_specs(js, work / "specs")
     ours_cmd = [args.jenkinsbridge, "render", *map(str, specs), "-o", "{out}"]
     sets = []
-    for name, jjb_file in (("per-job definitions", write_jjb_jobs(js, work / "jjb")),
-                           ("one job-template", write_jjb_template_jobs(js, work / "jjb-template"))):
+    chosen = []
+    if args.set in ("both", "per-job"):
+        chosen.append(("per-job definitions", write_jjb_jobs(js, work / "jjb")))
+    if args.set in ("both", "template"):
+        chosen.append(("one job-template", write_jjb_template_jobs(js, work / "jjb-template")))
+    for name, jjb_file in chosen:
         jjb_cmd = [jjb, "--ignore-cache", "test", "--config-xml", "-o", "{out}", str(jjb_file)]
         sets.append(compare(name, ours_cmd, jjb_cmd, work, args.runs))
     result = {"jobs": args.jobs, "spec_files": len(specs), "cores": len(os.sched_getaffinity(0)),

@@ -155,7 +155,11 @@ def render_files(paths: Sequence[str | Path], out: Path, *, workers: int | None 
         raise OutputError(f"cannot write {e.filename or new}: {e.strerror or e}", path=new) from e
     try:
         _fill(names, new, old, workers or default_workers(len(names)), prune_stale, report)
-        _swap(new, root, old)
+        try:
+            _swap(new, root, old)
+        except OSError as e:  # e.g. OUT is a mount point: it cannot be renamed
+            raise OutputError(f"cannot put the rendered tree in place of {out}: {e.strerror or e}",
+                              path=str(out)) from e
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
