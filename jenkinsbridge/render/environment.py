@@ -24,6 +24,7 @@ from jenkinsbridge.render.escape import (
     groovy_string,
     shell_word,
     xml_content,
+    xml_needs_refs,
     xml_text,
     yaml_scalar,
 )
@@ -130,7 +131,9 @@ def _xml(value: Any) -> Markup:
 @pass_eval_context
 def _finalize(eval_ctx: EvalContext, value: Any) -> Any:
     if eval_ctx.autoescape:  # XML: escaped as markupsafe does, plus what XML 1.1 needs
-        return Markup(xml_content(str(escape(value)))) if isinstance(value, str) else value
+        if isinstance(value, str) and xml_needs_refs(value):
+            return Markup(xml_content(str(escape(value))))
+        return value
     if type(value) is str:
         raise RenderError(
             f"template bug: a value reached a Groovy template unescaped ({value[:40]!r}); "

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["casc_variable", "groovy_string", "shell_word", "xml_content", "xml_text", "yaml_scalar"]
+__all__ = ["casc_variable", "groovy_string", "shell_word", "xml_content", "xml_needs_refs", "xml_text", "yaml_scalar"]
 
 _GROOVY_SIMPLE = {
     "\\": "\\\\",
@@ -85,6 +85,11 @@ def xml_text(value: str) -> str:
 
 
 _XML11_RAW = re.compile("[\x7f-\x9f\u2028\r]")
+
+
+def xml_needs_refs(value: str) -> bool:
+    """Whether ``value`` holds a character :func:`xml_content` turns into a reference."""
+    return _XML11_RAW.search(value) is not None
 
 
 def xml_content(escaped: str) -> str:
