@@ -32,7 +32,7 @@ def _spec() -> str:
     return yaml.safe_dump({"version": 1, "jobs": jobs}, allow_unicode=True)
 
 
-def _run_groovy(script: str, paths: list[Path]) -> list[list[str]]:
+def _run_groovy(script: str, paths: list[Path | str]) -> list[list[str]]:
     exe = GroovyChecker().exe
     proc = subprocess.run([exe, str(SCRIPTS / script), *map(str, paths)], capture_output=True,
                           text=True, env=groovy_env(), timeout=600, check=True)
@@ -46,10 +46,10 @@ def test_edge_values_compile_and_parse(tmp_path: Path) -> None:
     configs = sorted(tmp_path.glob("limit-*/config.xml"))
     assert len(jenkinsfiles) == len(configs) == len(RUNS)
 
-    compiled = _run_groovy("compile.groovy", jenkinsfiles)
+    compiled = _run_groovy("parse.groovy", ["--classes", *jenkinsfiles])
     assert [r[0] for r in compiled] == ["OK"] * len(RUNS), compiled
 
-    read = _run_groovy("xmlread.groovy", configs)
+    read = _run_groovy("xmlread.groovy", list(configs))
     assert [r[0] for r in read] == ["OK"] * len(RUNS), read
     for row in read:
         text = bytes.fromhex(row[2]).decode("utf-8")
