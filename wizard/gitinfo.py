@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from jenkinsbridge.spec.giturl import parse_git_url, without_user
 
 __all__ = ["GitInfo", "git_info", "provider_for", "remote_parts", "strip_credentials"]
 
 log = logging.getLogger(__name__)
 
 Provider = Literal["github", "gitlab", "git"]
-
-_SCP = re.compile(r"^(?:(?P<user>[^@/\s]+)@)?(?P<host>[A-Za-z0-9.-]+):(?!//)(?P<path>\S+)$")
-_URL = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*)://(?:(?P<user>[^@/\s]*)@)?(?P<host>\[[^\]]+\]|[^/:\s]+)"
-                  r"(?::(?P<port>\d+))?(?P<path>/\S*)?$")
-
 
 @dataclass(frozen=True)
 class GitInfo:
@@ -46,23 +42,17 @@ def _git(cwd: Path, *args: str) -> str | None:
 
 
 def strip_credentials(url: str) -> tuple[str, bool]:
-    """Drop user:password (or a token used as user name) from http(s) URLs."""
-    m = _URL.match(url)
-    if not m or not m["user"]:
-        return url, False
-    if m["scheme"] in ("http", "https") or ":" in m["user"]:
-        start, end = m.span("user")
-        return url[:start] + url[end + 1:], True
-    return url, False
+    """Drop user:password (or a token used as user name) from a remote URL."""
+    stripped = without_user(url)
+    return stripped, stripped != url
 
 
 def remote_parts(url: str) -> tuple[str, str] | None:
     """(host, path without .git) of a remote URL, or None."""
-    m = _URL.match(url) or _SCP.match(url)
-    if not m:
+    parsed = parse_git_url(url)
+    if parsed is None or not parsed.host:
         return None
-    path = (m["path"] or "").strip("/")
-    return m["host"].lower(), path.removesuffix(".git")
+    return parsed.host, parsed.path.strip("/").removesuffix(".git")
 
 
 def provider_for(url: str) -> tuple[Provider, str]:

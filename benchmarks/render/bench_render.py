@@ -7,10 +7,13 @@ spread over six languages and 120 folders. jenkinsbridge runs its command line
 `jenkins-jobs test --config-xml -o OUT`. Wall time and peak memory (max RSS) come from
 /usr/bin/time for each process.
 
-    python benchmarks/render/bench_render.py [--jobs 10000] [--jjb PATH] [--json]
+    python benchmarks/render/bench_render.py [--jobs 10002] [--files 10] [--runs 3] [--jjb PATH] [--json]
 
-jenkins-job-builder is not a dependency of jenkinsbridge: install it into a separate
-virtualenv and point --jjb at its `jenkins-jobs`.
+Two JJB sets of the same jobs: one definition per job, and the plain form with one
+job-template and a project per job. The tools run alternately, each on a fresh output;
+medians are reported with wall, CPU and memory ratios. jenkins-job-builder is not a
+dependency of jenkinsbridge: it is installed (6.5.0) into its own virtualenv at --jjb's
+location when missing.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -136,51 +140,118 @@ def timed(tool: str, cmd: list[str], out: Path) -> Run:
     return Run(tool, float(wall), float(user) + float(system), float(user), int(rss_kib) / 1024, files)
 
 
+def write_jjb_template_jobs(js: list[Job], out: Path) -> Path:
+    """The plain JJB form of the same jobs: one job-template, one project per job."""
+    folders = sorted({j.folder.split("/")[0] for j in js} | {j.folder for j in js})
+    items: list[dict[str, Any]] = [{"job": {"name": f, "project-type": "folder"}} for f in folders]
+    items.append({"job-template": {
+        "name": "{folder}/{job}", "project-type": "pipeline", "concurrent": False,
+        "description": "Managed by jenkinsbridge: edit the spec, not this job.",
+        "properties": [{"build-discarder": {"num-to-keep": 30, "days-to-keep": 14}}],
+        "parameters": [{"string": {"name": "GOALS", "default": "verify", "description": "what to run"}},
+                       {"bool": {"name": "DEPLOY", "default": False}}],
+        "triggers": [{"pollscm": {"cron": "H/15 * * * *"}}],
+        "pipeline-scm": {"scm": [{"git": {"url": "{url}", "branches": ["*/main"],
+                                          "credentials-id": "git-creds"}}],
+                         "script-path": "Jenkinsfile", "lightweight-checkout": True},
+    }})
+    items += [{"project": {"name": j.name, "job": j.name, "folder": j.folder, "url": _url(j),
+                           "jobs": ["{folder}/{job}"]}} for j in js]
+    path = out / "jobs.yaml"
+    path.write_text(yaml.safe_dump(items, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def ensure_jjb(path: str) -> str:
+    """jenkins-jobs at ``path``, or jenkins-job-builder 6.5.0 installed into its own venv there."""
+    if Path(path).is_file():
+        return path
+    venv = Path(path).parent.parent
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "jenkins-job-builder==6.5.0"], check=True)
+    return path
+
+
+def _median(runs: list[Run]) -> Run:
+    def mid(values: list[float]) -> float:
+        return statistics.median(values)
+
+    return Run(runs[0].tool, mid([r.seconds for r in runs]), mid([r.cpu_seconds for r in runs]),
+               mid([r.user_seconds for r in runs]), mid([r.peak_mib for r in runs]), runs[0].files)
+
+
+def compare(name: str, ours_cmd: list[str], jjb_cmd: list[str], work: Path, runs: int) -> dict[str, Any]:
+    """Alternate the two tools ``runs`` times each on fresh outputs; medians and ratios."""
+    mine: list[Run] = []
+    theirs: list[Run] = []
+    for _ in range(runs):
+        for tool, cmd, got in (("jenkinsbridge", ours_cmd, mine), ("jenkins-job-builder", jjb_cmd, theirs)):
+            out = work / ("out-jb" if tool == "jenkinsbridge" else "out-jjb")
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            got.append(timed(tool, [c.replace("{out}", str(out)) for c in cmd], out))
+    ours, jjb = _median(mine), _median(theirs)
+    return {
+        "set": name, "runs": [asdict(ours), asdict(jjb)],
+        "all_runs": {"jenkinsbridge": [asdict(r) for r in mine], "jenkins-job-builder": [asdict(r) for r in theirs]},
+        "speedup": round(jjb.seconds / ours.seconds, 1),
+        "cpu_speedup": round(jjb.cpu_seconds / ours.cpu_seconds, 1),
+        "memory_ratio": round(ours.peak_mib / jjb.peak_mib, 3),
+        "load_average": round(os.getloadavg()[0], 1),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--jobs", type=int, default=10_000)
-    ap.add_argument("--jjb", default="/tmp/jjb-venv/bin/jenkins-jobs", help="jenkins-jobs executable")
+    ap.add_argument("--jobs", type=int, default=10_002)
+    ap.add_argument("--files", type=int, default=10, help="spec files the jobs are spread over")
+    ap.add_argument("--runs", type=int, default=3, help="alternating runs per tool (medians)")
+    ap.add_argument("--jjb", default="/tmp/jjb-venv/bin/jenkins-jobs",
+                    help="jenkins-jobs executable (installed into that venv when missing)")
     ap.add_argument("--jenkinsbridge", default=shutil.which("jenkinsbridge") or "jenkinsbridge")
     ap.add_argument("--workdir", type=Path, default=None, help="keep inputs and outputs here")
+    ap.add_argument("--set", choices=("both", "per-job", "template"), default="both",
+                    help="which JJB set to compare with (both by default)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    jjb = ensure_jjb(args.jjb)
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="jb-bench-render-"))
     work.mkdir(parents=True, exist_ok=True)
-    for sub in ("specs", "jjb", "out-jb", "out-jjb"):
+    for sub in ("specs", "jjb", "jjb-template"):
         shutil.rmtree(work / sub, ignore_errors=True)
         (work / sub).mkdir()
     js = jobs(args.jobs)
+    global JOBS_PER_SPEC
+    JOBS_PER_SPEC = -(-args.jobs // args.files)
     specs = write_jenkinsbridge_specs(js, work / "specs")
-    jjb_file = write_jjb_jobs(js, work / "jjb")
-
-    ours = timed("jenkinsbridge", [args.jenkinsbridge, "render", *map(str, specs), "-o", str(work / "out-jb")],
-                 work / "out-jb")
-    theirs = timed("jenkins-job-builder", [args.jjb, "--ignore-cache", "test", "--config-xml",
-                                           "-o", str(work / "out-jjb"), str(jjb_file)], work / "out-jjb")
-    result = {
-        "jobs": args.jobs, "folders": len({j.folder for j in js} | {j.folder.split("/")[0] for j in js}),
-        "runs": [asdict(ours), asdict(theirs)],
-        "speedup": round(theirs.seconds / ours.seconds, 1),
-        "cpu_speedup": round(theirs.cpu_seconds / ours.cpu_seconds, 1),
-        "user_speedup": round(theirs.user_seconds / ours.user_seconds, 1),
-        "load_average": os.getloadavg()[0],
-        "memory_ratio": round(ours.peak_mib / theirs.peak_mib, 3),
-    }
+    ours_cmd = [args.jenkinsbridge, "render", *map(str, specs), "-o", "{out}"]
+    sets = []
+    chosen = []
+    if args.set in ("both", "per-job"):
+        chosen.append(("per-job definitions", write_jjb_jobs(js, work / "jjb")))
+    if args.set in ("both", "template"):
+        chosen.append(("one job-template", write_jjb_template_jobs(js, work / "jjb-template")))
+    for name, jjb_file in chosen:
+        jjb_cmd = [jjb, "--ignore-cache", "test", "--config-xml", "-o", "{out}", str(jjb_file)]
+        sets.append(compare(name, ours_cmd, jjb_cmd, work, args.runs))
+    result = {"jobs": args.jobs, "spec_files": len(specs), "cores": len(os.sched_getaffinity(0)),
+              "folders": len({j.folder for j in js} | {j.folder.split("/")[0] for j in js}), "sets": sets}
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"{args.jobs} pipeline jobs in {result['folders']} folders, {len(LANGUAGES)} languages")
-    print(f"{'tool':<22}{'wall s':>10}{'cpu s':>10}{'user s':>10}{'peak MiB':>12}{'files':>9}")
-    for r in (ours, theirs):
-        print(f"{r.tool:<22}{r.seconds:>10.2f}{r.cpu_seconds:>10.2f}{r.user_seconds:>10.2f}{r.peak_mib:>12.1f}"
-              f"{r.files:>9}")
-    print(f"jenkinsbridge is {result['speedup']}x faster (wall; {result['cpu_speedup']}x in CPU time, "
-          f"{result['user_speedup']}x in user time) and uses "
-          f"{result['memory_ratio']:.2f}x the peak memory of jenkins-job-builder (target: >= 15x, <= 0.25x); "
-          f"load average {result['load_average']:.1f}")
+    print(f"{args.jobs} pipeline jobs in {result['folders']} folders, {len(specs)} spec files, "
+          f"medians of {args.runs} alternating runs")
+    for s in sets:
+        print(f"\nJJB set: {s['set']} (load average {s['load_average']})")
+        print(f"{'tool':<22}{'wall s':>10}{'cpu s':>10}{'user s':>10}{'peak MiB':>12}{'files':>9}")
+        for r in s["runs"]:
+            print(f"{r['tool']:<22}{r['seconds']:>10.2f}{r['cpu_seconds']:>10.2f}{r['user_seconds']:>10.2f}"
+                  f"{r['peak_mib']:>12.1f}{r['files']:>9}")
+        print(f"jenkinsbridge: {s['speedup']}x faster in wall time, {s['cpu_speedup']}x in CPU time, "
+              f"{s['memory_ratio']:.2f}x the peak memory (targets: >= 8x, <= 0.25x)")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from jenkinsbridge.cli.cmd_sync import add_connection_args, connect
+from jenkinsbridge.cli.common import add_connection_args, connect
 from jenkinsbridge.cli.result import Result
 
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from jenkinsbridge.cli.cmd_sync import add_connection_args, connect
+from jenkinsbridge.cli.common import add_connection_args, connect
 from jenkinsbridge.cli.result import Result
 from jenkinsbridge.jenkins.credfile import apply_credentials, load_credentials_file
 

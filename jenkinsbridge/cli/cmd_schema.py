@@ -27,5 +27,5 @@ def run(args: argparse.Namespace) -> Result:
             args.out.write_text(text, encoding="utf-8")
         except OSError as e:
             raise OutputError(f"cannot write {args.out}: {e.strerror or e}", path=str(args.out)) from e
-        return Result(text=f"wrote {args.out}", data=schema)
-    return Result(text=text, data=schema)
+        return Result(text=f"wrote {args.out}", data={"out": str(args.out), "schema": schema})
+    return Result(text=text, data={"schema": schema})

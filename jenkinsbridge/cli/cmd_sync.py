@@ -7,36 +7,17 @@ import logging
 import sys
 from typing import Any
 
+from jenkinsbridge.cli.common import add_connection_args, connect
 from jenkinsbridge.cli.result import Result
-from jenkinsbridge.errors import UsageError
-from jenkinsbridge.jenkins import Jenkins, Options
+from jenkinsbridge.jenkins import Options
 from jenkinsbridge.jenkins.progress import Progress
+from jenkinsbridge.redact import redact
 from jenkinsbridge.render import render_spec
 from jenkinsbridge.spec import load_specs
 
-__all__ = ["add_connection_args", "connect", "register", "run"]
+__all__ = ["add_connection_args", "connect", "register", "run"]  # the first two: cli/common.py
 
 log = logging.getLogger(__name__)
-
-
-def add_connection_args(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("Jenkins connection (default: JENKINS_URL, JENKINS_USER, JENKINS_TOKEN)")
-    g.add_argument("--url", metavar="URL", help="controller URL")
-    g.add_argument("--user", metavar="USER", help="user name")
-    g.add_argument("--token", metavar="TOKEN",
-                   help="API token (discouraged: it shows in the process list; set JENKINS_TOKEN)")
-    g.add_argument("--timeout", type=float, default=30.0, metavar="S", help="per request, seconds (30)")
-    g.add_argument("--workers", type=int, default=4, metavar="N", help="parallel requests (4)")
-
-
-def connect(args: argparse.Namespace) -> Jenkins:
-    if args.workers < 1 or args.workers > 64:
-        raise UsageError(f"--workers {args.workers}: give a number from 1 to 64")
-    if args.timeout <= 0:
-        raise UsageError(f"--timeout {args.timeout}: give a positive number of seconds")
-    if args.token:
-        log.warning("--token puts the token in the process list and shell history; set JENKINS_TOKEN instead")
-    return Jenkins.from_env(args.url, args.user, args.token, timeout=args.timeout, workers=args.workers)
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -70,6 +51,6 @@ def run(args: argparse.Namespace) -> Result:
                       adopt=args.adopt)
     report = client.sync(rendered, options=options, dry_run=args.dry_run, progress=progress)
     for w in report.warnings:
-        print(f"jenkinsbridge: warning: {w}", file=sys.stderr)
+        print(redact(f"jenkinsbridge: warning: {w}"), file=sys.stderr)
     return Result(text=report.text(diffs=args.dry_run, verbose=bool(getattr(args, "verbose", 0))),
                   data=report.to_dict())

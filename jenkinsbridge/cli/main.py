@@ -5,16 +5,18 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
-import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import NoReturn
 
 from jenkinsbridge import __version__
-from jenkinsbridge.cli.result import Result
+from jenkinsbridge.cli.helptext import describe
+from jenkinsbridge.cli.result import Result, failure
 from jenkinsbridge.errors import JenkinsbridgeError, SpecError
+from jenkinsbridge.redact import redact
 
 __all__ = ["build_parser", "main"]
 
@@ -85,10 +87,24 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is an exception main() reports (as --json too)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageExit(self.format_usage(), f"{self.prog}: error: {message}")
+
+
+class _UsageExit(Exception):
+    def __init__(self, usage: str, message: str) -> None:
+        super().__init__(message)
+        self.usage = usage
+        self.message = message
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; with ``argv``, only the module of the command in it is imported and
     every other command is listed by its SUMMARY line."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="jenkinsbridge",
         description="Delivery pipelines on Jenkins and Docker from a small spec.",
         epilog="Environment: JENKINS_URL, JENKINS_USER, JENKINS_TOKEN, DOCKER_HOST, "
@@ -111,7 +127,15 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             for name, (of, text) in SUMMARY.items():
                 if of == entry:
                     sub.add_parser(name, help=text, add_help=False)
+    describe(parser)
     return parser
+
+
+class _Redacting(logging.Formatter):
+    """Log records without secrets: URL userinfo and tokens are masked (tracebacks too)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 class _Logging:
@@ -121,7 +145,7 @@ class _Logging:
 
     def __init__(self, verbosity: int) -> None:
         self.handler = logging.StreamHandler(sys.stderr)
-        self.handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        self.handler.setFormatter(_Redacting("%(levelname)s %(name)s: %(message)s"))
         self.handler.setLevel(logging.DEBUG if verbosity else logging.WARNING)
         self.logger = logging.getLogger() if verbosity >= 2 else log
         self.verbosity = verbosity
@@ -156,8 +180,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
-    except SystemExit as e:  # argparse: 0 for --help/--version, 2 for usage errors
+    except SystemExit as e:  # argparse: 0 for --help/--version
         return int(e.code or 0)
+    except _UsageExit as e:
+        if "--json" in argv:
+            print(failure(e.message, "UsageError"))
+        sys.stderr.write(e.usage + redact(e.message) + "\n")
+        return 2
     verbosity = args.verbose or (1 if os.environ.get("JB_DEBUG", "") not in ("", "0") else 0)
     with _Logging(verbosity), _FewerCollections():
         return _run(args)
@@ -177,8 +206,10 @@ def _run(args: argparse.Namespace) -> int:
         return 130
     except Exception as e:
         log.debug("internal error", exc_info=True)
-        print(f"jenkinsbridge: internal error: {type(e).__name__}: {e} (rerun with -v for the "
-              "traceback)", file=sys.stderr)
+        if as_json:
+            print(failure(f"internal error: {type(e).__name__}: {e}", "InternalError"))
+        print(redact(f"jenkinsbridge: internal error: {type(e).__name__}: {e} (rerun with -v for "
+                     "the traceback)"), file=sys.stderr)
         return 1
     try:
         result.emit(sys.stdout, as_json=as_json)
@@ -193,12 +224,9 @@ def _fail(e: JenkinsbridgeError, as_json: bool, *, lines: list[str],
           problems: list[dict[str, object]] | None = None) -> int:
     log.debug("failed", exc_info=True)
     if as_json:
-        payload: dict[str, object] = {"ok": False, "error": str(e), "type": type(e).__name__}
-        if problems is not None:
-            payload["problems"] = problems
-        print(json.dumps(payload, indent=2, sort_keys=True, default=str))
+        print(failure(str(e), type(e).__name__, problems))
     for line in lines:
-        print(line, file=sys.stderr)
+        print(redact(line), file=sys.stderr)
     return e.exit_code
 
 

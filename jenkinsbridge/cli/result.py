@@ -1,4 +1,9 @@
-"""What a command returns: data for --json, text for people, and the exit code."""
+"""What a command returns: data for --json, text for people, and the exit code.
+
+Every command's output passes through :meth:`Result.emit` and every failure through
+:func:`failure`: both redact secrets (URL userinfo, tokens) and give ``--json`` one shape
+on every command: ``{"ok": true, ...the result...}`` or ``{"ok": false, "error": ...,
+"type": ..., "problems": [...]}`` (docs/cli.md)."""
 
 from __future__ import annotations
 
@@ -6,7 +11,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-__all__ = ["Result"]
+from jenkinsbridge.redact import redact, redact_data
+
+__all__ = ["Result", "failure"]
 
 
 @dataclass
@@ -17,6 +24,14 @@ class Result:
 
     def emit(self, out: TextIO, *, as_json: bool) -> None:
         if as_json:
-            out.write(json.dumps(self.data, indent=2, sort_keys=True, default=str) + "\n")
+            doc = {**self.data, "ok": self.data.get("ok", self.exit_code == 0)}
+            out.write(json.dumps(redact_data(doc), indent=2, sort_keys=True, default=str) + "\n")
         elif self.text:
-            out.write(self.text if self.text.endswith("\n") else self.text + "\n")
+            text = redact(self.text)
+            out.write(text if text.endswith("\n") else text + "\n")
+
+
+def failure(message: str, kind: str, problems: list[dict[str, Any]] | None = None) -> str:
+    """The ``--json`` document of a failed command (usage errors included)."""
+    doc = {"ok": False, "error": message, "type": kind, "problems": problems or []}
+    return json.dumps(redact_data(doc), indent=2, sort_keys=True, default=str)

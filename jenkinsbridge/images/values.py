@@ -13,13 +13,13 @@ import re
 import shutil
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from jenkinsbridge.errors import UsageError
-from jenkinsbridge.spec.checks import REFERENCE_RE, check_image_reference, expand_tag
+from jenkinsbridge.spec.checks import REFERENCE_RE, check_image_reference
 from jenkinsbridge.spec.models import Image
+from jenkinsbridge.spec.tags import PLACEHOLDERS, TagValues, expand_tag
 
 __all__ = [
     "LOCAL_BUILD",
@@ -36,35 +36,6 @@ log = logging.getLogger(__name__)
 
 LOCAL_BUILD = "local"  # {build} outside Jenkins
 _SHA_RE = re.compile(r"^[0-9a-fA-F]{7,64}$")
-
-# placeholder -> where its value comes from, for the message when it has none
-_SOURCES = {
-    "commit": "pass --commit SHA or set GIT_COMMIT",
-    "short_commit": "pass --commit SHA or set GIT_COMMIT",
-    "branch": "pass --branch NAME or set BRANCH_NAME",
-    "version": "pass --version V or set JB_IMAGE_VERSION (or tag the commit in git)",
-    "build": "pass --build N or set BUILD_NUMBER",
-}
-
-
-@dataclass(frozen=True)
-class TagValues:
-    """Values of the tag placeholders; None where nothing provides one."""
-
-    commit: str | None = None
-    build: str | None = None
-    branch: str | None = None
-    version: str | None = None
-
-    @property
-    def short_commit(self) -> str | None:
-        return self.commit[:7] if self.commit else None
-
-    def as_dict(self) -> dict[str, str]:
-        pairs = {"commit": self.commit, "short_commit": self.short_commit, "build": self.build,
-                 "branch": self.branch, "version": self.version}
-        return {k: v for k, v in pairs.items() if v}
-
 
 def _git(context: Path, *args: str) -> str | None:
     exe = shutil.which("git")
@@ -113,8 +84,9 @@ def image_references(image: Image, values: TagValues) -> list[str]:
     for template in image.tags:
         missing = [k for k in re.findall(r"\{([a-z_]+)\}", template) if k not in have]
         if missing:
+            known = PLACEHOLDERS.get(missing[0])
             raise UsageError(f"tag {template!r} needs a value for {{{missing[0]}}}: "
-                             f"{_SOURCES.get(missing[0], 'give it on the command line')}")
+                             f"{known.source if known else 'give it on the command line'}")
         try:
             tag = expand_tag(template, have)
             ref = f"{image.registry}/{image.repository}:{tag}"

@@ -21,6 +21,7 @@ from jenkinsbridge.render.scripts import pipeline_scripts
 from jenkinsbridge.spec.graph import stage_waves
 from jenkinsbridge.spec.loader import Spec
 from jenkinsbridge.spec.models import Job, Stage
+from jenkinsbridge.spec.semantic import PARALLEL_PREFIX, reserved_stage_names
 
 __all__ = [
     "MANAGED_MARKER",
@@ -132,8 +133,8 @@ def job_context(job: Job) -> dict[str, Any]:
 
 def _check_stage_names(job: Job, stages: list[Stage], waves: list[list[Stage]]) -> None:
     """Declarative pipelines need unique stage names, ours included."""
-    ours = ["Checkout", *(["Image"] if job.image else []), *(f"Deploy {d.env}" for d in job.deploy)]
-    ours += ["parallel: " + ", ".join(s.name for s in w) for w in waves if len(w) > 1]
+    ours = reserved_stage_names(job.image is not None, [d.env for d in job.deploy])
+    ours += [PARALLEL_PREFIX + ", ".join(s.name for s in w) for w in waves if len(w) > 1]
     for st in stages:
         if st.name in ours:
             raise UsageError(

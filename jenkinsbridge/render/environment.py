@@ -16,10 +16,18 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_eval_context
 from jinja2.nodes import EvalContext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from jenkinsbridge.errors import RenderError
-from jenkinsbridge.render.escape import casc_variable, groovy_string, shell_word, xml_text, yaml_scalar
+from jenkinsbridge.render.escape import (
+    casc_variable,
+    groovy_string,
+    shell_word,
+    xml_content,
+    xml_needs_refs,
+    xml_text,
+    yaml_scalar,
+)
 from jenkinsbridge.render.groovyblock import groovy_script
 
 __all__ = ["GroovyCode", "ShellWord", "YamlText", "environment", "templates_dir"]
@@ -122,7 +130,11 @@ def _xml(value: Any) -> Markup:
 
 @pass_eval_context
 def _finalize(eval_ctx: EvalContext, value: Any) -> Any:
-    if not eval_ctx.autoescape and type(value) is str:
+    if eval_ctx.autoescape:  # XML: escaped as markupsafe does, plus what XML 1.1 needs
+        if isinstance(value, str) and xml_needs_refs(value):
+            return Markup(xml_content(str(escape(value))))
+        return value
+    if type(value) is str:
         raise RenderError(
             f"template bug: a value reached a Groovy template unescaped ({value[:40]!r}); "
             "use the groovy filter"

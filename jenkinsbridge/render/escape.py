@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["casc_variable", "groovy_string", "shell_word", "xml_text", "yaml_scalar"]
+__all__ = ["casc_variable", "groovy_string", "shell_word", "xml_content", "xml_needs_refs", "xml_text", "yaml_scalar"]
 
 _GROOVY_SIMPLE = {
     "\\": "\\\\",
@@ -67,14 +67,35 @@ def _xml_char_ok(code: int) -> bool:
         or code in (0x9, 0xA, 0xD)
 
 
+def _xml11_ref(code: int) -> bool:
+    """Characters written as references: XML 1.1 (what Jenkins writes and reads) forbids
+    C1 controls raw and turns a raw U+0085 or U+2028 into a newline."""
+    return 0x7F <= code <= 0x9F or code == 0x2028
+
+
 def xml_text(value: str) -> str:
     """``value`` escaped for XML text or a quoted attribute (``]]>`` cannot survive)."""
     out = []
     for ch in value:
-        if not _xml_char_ok(ord(ch)):
-            raise ValueError(f"U+{ord(ch):04X} cannot appear in XML 1.0 text")
-        out.append(_XML.get(ch, ch))
+        code = ord(ch)
+        if not _xml_char_ok(code):
+            raise ValueError(f"U+{code:04X} cannot appear in XML 1.0 text")
+        out.append(f"&#{code};" if _xml11_ref(code) else _XML.get(ch, ch))
     return "".join(out)
+
+
+_XML11_RAW = re.compile("[\x7f-\x9f\u2028\r]")
+
+
+def xml_needs_refs(value: str) -> bool:
+    """Whether ``value`` holds a character :func:`xml_content` turns into a reference."""
+    return _XML11_RAW.search(value) is not None
+
+
+def xml_content(escaped: str) -> str:
+    """Text already escaped for XML markup (``&<>"'``) with the characters XML 1.1 cannot
+    carry raw, and carriage returns, turned into character references."""
+    return _XML11_RAW.sub(lambda m: f"&#{ord(m.group(0))};", escaped)
 
 
 _SHELL_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+:,./-_")

@@ -7,7 +7,10 @@ import functools
 import re
 import zoneinfo
 
+from jenkinsbridge.redact import redact
+from jenkinsbridge.spec.giturl import parse_git_url, secret_in_user
 from jenkinsbridge.spec.labels import parse_label_expression
+from jenkinsbridge.spec.tags import check_tag_template, expand_tag, sanitize_tag
 
 
 class FieldProblem(ValueError):
@@ -18,15 +21,7 @@ class FieldProblem(ValueError):
         self.field = field
 
 
-_USERINFO_RE = re.compile(r"(?<=://)[^@/\s]*:[^@/\s]*@")
-
-
-def redact(value: str) -> str:
-    """``value`` with a ``user:password@`` part masked, safe to show in a message."""
-    return _USERINFO_RE.sub("***@", value)
-
 __all__ = [
-    "IMAGE_TAG_FIELDS",
     "FieldProblem",
     "check_control_chars",
     "check_credentials_id",
@@ -36,6 +31,7 @@ __all__ = [
     "check_email",
     "check_folder_path",
     "check_git_url",
+    "check_groovy_constant",
     "check_health_path",
     "check_image_reference",
     "check_item_name",
@@ -44,6 +40,7 @@ __all__ = [
     "check_registry",
     "check_repository",
     "check_tag_template",
+    "check_url_user",
     "expand_tag",
     "redact",
     "sanitize_tag",
@@ -65,7 +62,6 @@ _NAME = rf"(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
 REFERENCE_RE = re.compile(rf"^({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?$")
 _REGISTRY_RE = re.compile(rf"^{_DOMAIN}$")
 _REPOSITORY_RE = re.compile(rf"^{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*$")
-_TAG_RE = re.compile(rf"^{_TAG}$")
 
 
 def check_image_reference(value: str) -> None:
@@ -102,52 +98,7 @@ def check_repository(value: str) -> None:
         raise ValueError("repository name is longer than 255 characters; shorten it")
 
 
-# --- tags with placeholders ---------------------------------------------------------
-TAG_PLACEHOLDERS = ("commit", "short_commit", "build", "branch", "version")
-_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
-_SAMPLE = {
-    "commit": "0123456789abcdef0123456789abcdef01234567",
-    "short_commit": "0123456",
-    "build": "42",
-    "branch": "main",
-    "version": "1.0.0",
-}
-IMAGE_TAG_FIELDS = TAG_PLACEHOLDERS
-
-
-def sanitize_tag(value: str) -> str:
-    """Make any string (a branch name) a valid tag: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}."""
-    out = re.sub(r"[^A-Za-z0-9_.-]+", "-", value)
-    out = re.sub(r"^[.-]+", "", out)
-    return (out or "untagged")[:128]
-
-
-def expand_tag(template: str, values: dict[str, str]) -> str:
-    """Fill a tag template; values are sanitised so the result is a valid tag."""
-
-    def sub(m: re.Match[str]) -> str:
-        key = m.group(1)
-        if key not in values:
-            raise ValueError(f"no value for placeholder {{{key}}}")
-        return sanitize_tag(values[key])
-
-    tag = _PLACEHOLDER_RE.sub(sub, template)
-    if not _TAG_RE.match(tag):
-        raise ValueError(f"tag {tag!r} is not valid; tags are [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}")
-    return tag
-
-
-def check_tag_template(value: str) -> None:
-    for key in _PLACEHOLDER_RE.findall(value):
-        if key not in TAG_PLACEHOLDERS:
-            allowed = ", ".join("{" + p + "}" for p in TAG_PLACEHOLDERS)
-            raise ValueError(f"unknown placeholder {{{key}}}; allowed: {allowed}")
-    sample = _PLACEHOLDER_RE.sub(lambda m: _SAMPLE[m.group(1)], value)
-    if "{" in sample or "}" in sample or not _TAG_RE.match(sample):
-        raise ValueError(
-            f"{value!r} is not a valid tag; tags are letters, digits, '_', '.', '-' "
-            "(not first), at most 128, with placeholders like {commit} or {build}"
-        )
+# --- tags with placeholders: spec/tags.py ---------------------------------------------
 
 
 # --- Jenkins cron (TimerTrigger / SCMTrigger spec) ---------------------------------------
@@ -210,35 +161,37 @@ def _check_cron_line(line: str) -> None:
                 raise ValueError(f"{fname} range {item!r} runs backwards; write H(low-high)")
 
 
-# --- git URLs -----------------------------------------------------------------------------
-_SCP_RE = re.compile(r"^(?:[A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+:(?!//)[^\s]+$")
-_URL_RE = re.compile(r"^(https?|ssh|git|file)://(?:([^@/\s]+)@)?([^/\s:]+|\[[0-9a-fA-F:]+\])"
-                     r"(?::(\d+))?(/[^\s]*)?$")
-
-
+# --- git URLs (the grammar lives in spec/giturl.py) ----------------------------------------
 def check_git_url(value: str) -> None:
-    m = _URL_RE.match(value)
-    if m:
-        _scheme, userinfo, _host, _port, path = m.groups()
-        if userinfo and ":" in userinfo:
-            raise ValueError(
-                "URL carries a password; put it in a Jenkins credential and name its ID "
-                "in source.credentials"
-            )
-        if not path or path == "/":
-            raise ValueError(f"{value!r} has no repository path; e.g. https://host/org/repo.git")
+    url = parse_git_url(value)
+    if url is None:
+        raise ValueError(
+            f"{redact(value)!r} is not a git URL; use https://host/org/repo.git, "
+            "ssh://git@host/org/repo.git or git@host:org/repo.git"
+        )
+    check_url_user(url.user)
+    if url.scheme == "file":
+        if not url.path.strip("/"):
+            raise ValueError(f"{value!r} has no repository path; e.g. file:///srv/git/repo.git")
         return
-    if _SCP_RE.match(value) and "://" not in value:
-        return
-    if re.match(r"^file:///[^\s]+$", value):  # a repository on the agent's disk
-        return
-    raise ValueError(
-        f"{redact(value)!r} is not a git URL; use https://host/org/repo.git, ssh://git@host/org/repo.git "
-        "or git@host:org/repo.git"
-    )
+    if not url.path.strip("/"):
+        raise ValueError(f"{redact(value)!r} has no repository path; e.g. https://host/org/repo.git")
+
+
+def check_url_user(user: str | None) -> None:
+    """Refuse a URL whose user part carries a password or a token."""
+    secret = secret_in_user(user)
+    if secret:
+        raise ValueError(
+            f"the URL's user part carries {secret}; put it in a Jenkins credential and name "
+            "its ID in the credentials field (the URL keeps host and path only)"
+        )
 
 
 # --- Jenkins names --------------------------------------------------------------------------
+# files rendered beside a folder's items (OUT/<folder>/config.xml): an item of that name
+# would be written over them
+_RESERVED_NAMES = frozenset({"config.xml"})
 _UNSAFE_NAME_CHARS = set("?*/\\%!@#$^&|<>[]:;\"'")
 
 
@@ -255,6 +208,12 @@ def check_item_name(value: str) -> None:
                          "(Jenkins' rule) and quotes")
     if value != value.strip():
         raise ValueError(f"name {value!r} has leading or trailing spaces; remove them")
+    if value.endswith("."):
+        raise ValueError(f"name {value!r} ends with '.', which Jenkins refuses (SECURITY-2424); "
+                         "remove the dot")
+    if value.casefold() in _RESERVED_NAMES:
+        raise ValueError(f"name {value!r} is the name of a file jenkinsbridge writes next to the "
+                         "items of a folder; choose another name")
     if len(value) > 255:
         raise ValueError("name is longer than 255 characters; shorten it")
 
@@ -348,13 +307,31 @@ def check_email(value: str) -> None:
 
 
 def check_docker_endpoint(value: str) -> None:
-    if redact(value) != value:
-        raise ValueError("endpoint carries a password; use an SSH key or tls_credentials "
+    user = value.split("://", 1)[1].rpartition("@")[0] if "://" in value else ""
+    if secret_in_user(user):
+        raise ValueError("endpoint carries a password or token; use an SSH key or tls_credentials "
                          "(the ID of a Jenkins credential) instead")
     if not _DOCKER_ENDPOINT_RE.match(value):
         raise ValueError(
-            f"{value!r} is not a Docker endpoint; use tcp://host:2376, ssh://user@host "
+            f"{redact(value)!r} is not a Docker endpoint; use tcp://host:2376, ssh://user@host "
             "or unix:///var/run/docker.sock"
+        )
+
+
+GROOVY_CONSTANT_MAX = 65_535
+
+
+def check_groovy_constant(value: str) -> None:
+    """A value Groovy can hold as one string constant: the class file stores it in
+    modified UTF-8 (1 byte for ASCII, 2 up to U+07FF, 3 up to U+FFFF, 6 above), at most
+    65,535 bytes; a Jenkinsfile with a longer one does not compile."""
+    if len(value) <= GROOVY_CONSTANT_MAX // 6:
+        return
+    size = len(value.encode("utf-8", "surrogatepass")) + 2 * sum(1 for c in value if ord(c) > 0xFFFF)
+    if size > GROOVY_CONSTANT_MAX:
+        raise ValueError(
+            f"the text is {size:,} bytes; a Jenkinsfile holds at most {GROOVY_CONSTANT_MAX:,} bytes in one "
+            "string, so move the commands into a script in the repository and run that"
         )
 
 

@@ -51,11 +51,13 @@ Language = Literal["java-maven", "java-gradle", "node", "php", "python", "go", "
 
 def _line(value: str) -> str:
     checks.check_control_chars(value)
+    checks.check_groovy_constant(value)
     return value
 
 
 def _lines(value: str) -> str:
     checks.check_control_chars(value, multiline=True)
+    checks.check_groovy_constant(value)
     return value
 
 
@@ -84,6 +86,14 @@ def _env_name(value: str) -> str:
     return value
 
 
+def _own_env_name(value: str) -> str:
+    """A variable of the build: names starting with JB_ are the ones jenkinsbridge sets."""
+    if value.upper().startswith("JB_"):
+        raise ValueError(f"{value!r} starts with JB_, which jenkinsbridge sets itself in the "
+                         "pipeline; choose another name")
+    return value
+
+
 Text = Annotated[str, AfterValidator(_line)]
 NonEmpty = Annotated[str, AfterValidator(_line), AfterValidator(_nonempty)]
 MultiText = Annotated[str, AfterValidator(_lines), AfterValidator(_nonempty)]
@@ -101,9 +111,11 @@ ImageRef = Annotated[str, _use(checks.check_image_reference)]
 Email = Annotated[str, _use(checks.check_email)]
 DockerEndpoint = Annotated[str, _use(checks.check_docker_endpoint)]
 EnvName = Annotated[str, AfterValidator(_env_name)]
+BuildEnvName = Annotated[str, AfterValidator(_env_name), AfterValidator(_own_env_name)]
 HealthPath = Annotated[str, _use(checks.check_health_path)]
 Memory = Annotated[str, _use(checks.check_memory)]
 Port = Annotated[int, Field(ge=1, le=65535)]
+JAVA_INT_MAX = 2**31 - 1
 
 
 class _Model(BaseModel):
@@ -146,7 +158,7 @@ class Stage(_Model):
 
 
 class Parameter(_Model):
-    name: EnvName
+    name: BuildEnvName
     type: Literal["string", "text", "boolean", "choice", "password"] = "string"
     default: Any = Field(None, description="Text, or true/false for a boolean parameter")
     choices: list[Text] = Field(default_factory=list)
@@ -181,7 +193,7 @@ class Image(_Model):
     )
     credentials: CredId | None = Field(None, description="Jenkins credentials ID for the registry")
     ca: Text | None = Field(None, description="Path to the registry's CA certificate")
-    build_args: dict[EnvName, Text] = Field(default_factory=dict)
+    build_args: dict[BuildEnvName, Text] = Field(default_factory=dict)
     target: Text | None = None
     insecure: bool = Field(False, description="Allow plain HTTP to a registry off loopback")
     protect: list[TagTemplate] = Field(default_factory=list, description="Tags image prune keeps besides latest")
@@ -194,13 +206,14 @@ class Health(_Model):
 
 
 class Rolling(_Model):
-    batch: int = Field(1, ge=1)
-    delay: int = Field(5, ge=0, description="Seconds between batches")
+    batch: int = Field(1, ge=1, le=1000)
+    delay: int = Field(5, ge=0, le=86400, description="Seconds between batches")
 
 
 class BlueGreen(_Model):
     steps: list[Annotated[int, Field(ge=0, le=100)]] = Field(default_factory=lambda: [100])
-    retire_after: int | None = Field(None, ge=0, description="Seconds before the old color stops")
+    retire_after: int | None = Field(None, ge=0, le=604800,
+                                     description="Seconds before the old color stops")
     step_delay: int = Field(2, ge=0, le=3600, description="Seconds each weight step holds")
 
     @field_validator("steps")
@@ -212,7 +225,7 @@ class BlueGreen(_Model):
 
 
 class Resources(_Model):
-    cpus: float | None = Field(None, gt=0)
+    cpus: float | None = Field(None, gt=0, le=1024, allow_inf_nan=False)
     memory: Memory | None = None
 
 
@@ -265,8 +278,8 @@ class Notify(_Model):
 
 
 class Keep(_Model):
-    builds: int | None = Field(None, ge=1)
-    days: int | None = Field(None, ge=1)
+    builds: int | None = Field(None, ge=1, le=JAVA_INT_MAX, description="Jenkins holds it in a Java int")
+    days: int | None = Field(None, ge=1, le=JAVA_INT_MAX)
 
 
 class Job(_Model):
@@ -289,7 +302,7 @@ class Job(_Model):
     notify: Notify = Field(default_factory=Notify)
     keep: Keep = Field(default_factory=Keep)
     parameters: list[Parameter] = Field(default_factory=list)
-    environment: dict[EnvName, Text] = Field(default_factory=dict)
+    environment: dict[BuildEnvName, Text] = Field(default_factory=dict)
     timeout: int = Field(60, ge=1, le=10080, description="Build timeout in minutes")
     use_library: bool = Field(False, description="Call the jenkinsbridge shared library steps")
     views: list[ItemName] = Field(

@@ -13,7 +13,16 @@ from typing import Any
 from jenkinsbridge.spec.graph import stage_graph_problems
 from jenkinsbridge.spec.messages import PathT
 
-__all__ = ["job_problems"]
+__all__ = ["PARALLEL_PREFIX", "job_problems", "reserved_stage_names"]
+
+# a wave of stages side by side is one stage named "parallel: a, b" around them
+PARALLEL_PREFIX = "parallel: "
+
+
+def reserved_stage_names(has_image: bool, deploy_envs: list[str]) -> list[str]:
+    """The stages jenkinsbridge adds to a job's pipeline; a spec stage may not take one
+    of these names (declarative pipelines need unique stage names)."""
+    return ["Checkout", *(["Image"] if has_image else []), *(f"Deploy {e}" for e in deploy_envs)]
 
 
 @dataclass(frozen=True)
@@ -24,7 +33,7 @@ class _RawStage:
 
 def job_problems(job: dict[str, Any]) -> list[tuple[PathT, str]]:
     """(path inside the job, message) for every problem between fields of ``job``."""
-    return [*_stage_problems(job.get("stages")), *_deploy_problems(job),
+    return [*_stage_problems(job.get("stages")), *_reserved_stage_problems(job), *_deploy_problems(job),
             *_parameter_problems(job.get("parameters")), *_trigger_problems(job)]
 
 
@@ -39,6 +48,22 @@ def _stage_problems(stages: Any) -> list[tuple[PathT, str]]:
         raw.append(_RawStage(st["name"], [n for n in needs if isinstance(n, str)]
                              if isinstance(needs, list) else []))
     return [(("stages", *sub), msg) for sub, msg in stage_graph_problems(raw)]
+
+
+def _reserved_stage_problems(job: dict[str, Any]) -> list[tuple[PathT, str]]:
+    stages, deploy = job.get("stages"), job.get("deploy")
+    if not isinstance(stages, list):
+        return []
+    envs = [d["env"] for d in deploy if isinstance(d, dict) and isinstance(d.get("env"), str)] \
+        if isinstance(deploy, list) else []
+    ours = reserved_stage_names(job.get("image") is not None, envs)
+    out: list[tuple[PathT, str]] = []
+    for i, st in enumerate(stages):
+        name = st.get("name") if isinstance(st, dict) else None
+        if isinstance(name, str) and (name in ours or name.startswith(PARALLEL_PREFIX)):
+            out.append((("stages", i, "name"), f"stage name {name!r} is taken by a stage "
+                        "jenkinsbridge adds; rename the stage"))
+    return out
 
 
 def _deploy_problems(job: dict[str, Any]) -> list[tuple[PathT, str]]:

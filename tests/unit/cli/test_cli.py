@@ -129,7 +129,7 @@ def test_verbose_gives_debug_logs_on_stderr(cli: Cli, where: str, tmp_path: Path
     argv = ["render", SHOP, "-o", str(tmp_path)]
     r = cli(*(["-v", *argv] if where == "before" else [*argv, "-v"]))
     assert r.code == 0
-    assert "DEBUG jenkinsbridge.spec.loader:" in r.err and "DEBUG jenkinsbridge.render.core: wrote 8" in r.err
+    assert "DEBUG jenkinsbridge.spec.loader:" in r.err and "DEBUG jenkinsbridge.render.output: wrote 8" in r.err
     assert "DEBUG" not in cli("render", SHOP, "-o", str(tmp_path)).err
 
 

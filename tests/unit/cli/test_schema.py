@@ -22,7 +22,7 @@ def schema(cli: Cli) -> dict[str, object]:
     r = cli("schema")
     assert r.code == 0 and r.err == ""
     parsed: dict[str, object] = json.loads(r.out)
-    assert json.loads(cli("schema", "--json").out) == parsed
+    assert json.loads(cli("schema", "--json").out) == {"ok": True, "schema": parsed}
     return parsed
 
 

@@ -32,14 +32,15 @@ def _write_big(path: Path, size: int) -> None:
 def test_ten_megabyte_file_is_refused(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    _write_big(tmp_path / "big.yaml", 10 * 2**20)
+    _write_big(tmp_path / "big.yaml", 40 * 2**20)
     extra = ["-o", "out"] if command == "render" else []
     started = time.monotonic()
     assert main([command, "big.yaml", *extra]) == 2
     assert time.monotonic() - started < 2.0  # refused by size, not parsed
     err = capsys.readouterr().err
-    assert err.splitlines() == ["big.yaml:1:1: the spec is 10.0 MiB; a spec file is at most 1 MiB, "
-                                "split the jobs over several files"]
+    size = (tmp_path / "big.yaml").stat().st_size
+    assert err.splitlines() == [f"big.yaml:1:1: the spec is {size:,} bytes; a spec file is at most "
+                                "33,554,432 bytes (32 MiB), split the jobs over several files"]
     assert not (tmp_path / "out").exists()
 
 
@@ -59,5 +60,22 @@ def test_text_over_the_limit_is_refused() -> None:
     text = "version: 1\n#" + "x" * MAX_SPEC_BYTES + "\n"
     with pytest.raises(SpecError) as e:
         load_spec_text(text, "big.yaml")
-    assert e.value.lines() == ["big.yaml:1:1: the spec is 1.0 MiB; a spec file is at most 1 MiB, "
-                               "split the jobs over several files"]
+    assert e.value.lines() == [f"big.yaml:1:1: the spec is {len(text):,} bytes; a spec file is at "
+                               "most 33,554,432 bytes (32 MiB), split the jobs over several files"]
+
+
+def test_a_fifo_is_refused_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    fifo = tmp_path / "spec.yaml"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    assert main(["validate", str(fifo)]) == 2
+    assert time.monotonic() - started < 5.0
+    assert capsys.readouterr().err.splitlines() == [
+        f"{fifo}:1:1: is a FIFO; give the path of a spec file"]
+
+
+def test_a_device_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "/dev/zero"]) == 2
+    assert capsys.readouterr().err.splitlines() == ["/dev/zero:1:1: is a device; give the path of a spec file"]

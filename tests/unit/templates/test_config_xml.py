@@ -94,10 +94,10 @@ def test_description_marks_managed_jobs() -> None:
 
 
 def test_stage_names_must_not_clash_with_generated_stages() -> None:
-    from jenkinsbridge.errors import UsageError
+    """validate finds it (with its place in the file), before render would refuse it."""
+    from jenkinsbridge.errors import SpecError
 
     text = BASE.format(url="https://github.com/a/b.git", provider="github", type="pipeline", jenkinsfile="inline",
                        triggers="{}") + "    stages: [{name: Checkout, run: make}]\n"
-    (job,) = load_spec_text(text).jobs
-    with pytest.raises(UsageError, match="'Checkout' is taken"):
-        render_job(job)
+    with pytest.raises(SpecError, match=r":10:21: jobs\[0\]\.stages\[0\]\.name: stage name 'Checkout' is taken"):
+        load_spec_text(text)

@@ -1,0 +1,254 @@
+"""Render spec files into an output tree, all or nothing, one job at a time.
+
+The files go into a temporary tree next to the output (``.OUT.jb-new-PID``), which takes
+the place of the output only when every spec is valid and every file is written; on any
+failure it is removed and the output is as it was. Spec files are read one at a time and
+each job is rendered and written at once, so memory holds one file's jobs, not every
+output; with several files and cores, worker processes each take whole files.
+
+A file whose content is unchanged since the last render is not written again: the old
+file is hard-linked into the new tree (same size, same bytes), so its inode and mtime
+stay. Files of the old tree that no spec produces any more are *stale*: those that carry
+our marker are reported (and left out with ``prune_stale``); files without the marker
+are not ours and are always carried over.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jenkinsbridge.errors import OutputError, Problem, SpecError
+from jenkinsbridge.render.core import MANAGED_MARKER, render_folder, render_job
+from jenkinsbridge.spec.loader import load_spec_file, load_specs, names_clash
+
+__all__ = ["RenderReport", "default_workers", "render_files"]
+
+log = logging.getLogger(__name__)
+
+_MODE = 0o644
+_MARKER = MANAGED_MARKER.split(":")[0].encode()  # "Managed by jenkinsbridge" (every file we write)
+
+
+@dataclass
+class RenderReport:
+    out: str
+    jobs: list[str] = field(default_factory=list)
+    folders: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # relative paths of files (re)written
+    unchanged: int = 0
+    stale: list[str] = field(default_factory=list)  # relative paths of stale files of ours
+    pruned: bool = False
+
+
+@dataclass
+class _Part:
+    """What one spec file gave: its problems, or its jobs' names and files."""
+
+    problems: list[Problem] = field(default_factory=list)
+    names: list[tuple[str, str | None]] = field(default_factory=list)
+    folders: set[str] = field(default_factory=set)
+    files: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+
+
+class _Writer:
+    """Writes files into the new tree, linking unchanged ones from the old tree; each
+    directory is made once."""
+
+    def __init__(self, new: str, old: str | None) -> None:
+        self.new, self.old = new, old
+        self.dirs: set[str] = {""}
+        self.written: list[str] = []
+
+    def write(self, rel: str, text: str) -> None:
+        parent = rel.rpartition("/")[0]
+        if parent not in self.dirs:
+            os.makedirs(f"{self.new}/{parent}", exist_ok=True)
+            self.dirs.add(parent)
+        data = text.encode("utf-8")
+        if self.old is not None and _same(f"{self.old}/{rel}", data) and _link(f"{self.old}/{rel}",
+                                                                                f"{self.new}/{rel}"):
+            return
+        fd = os.open(f"{self.new}/{rel}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, _MODE)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        self.written.append(rel)
+
+
+def _link(src: str, dst: str) -> bool:
+    """Hard-link ``src`` as ``dst``; False where the file system has no hard links."""
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
+
+
+def _same(path: str, data: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``data`` (size first, then the bytes)."""
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read() == data
+    except OSError:
+        return False
+
+
+def _render_file(path: str, new: str, old: str | None) -> _Part:
+    """Load one spec file and write its jobs (run in a worker process or in-process)."""
+    jobs, problems, names = load_spec_file(path)
+    part = _Part(problems=list(problems), names=names)
+    if problems:
+        return part
+    writer = _Writer(new, old)
+    for job in jobs:
+        rendered = render_job(job)
+        writer.write(f"{rendered.path}/config.xml", rendered.config_xml)
+        writer.write(f"{rendered.path}/Jenkinsfile", rendered.jenkinsfile)
+        part.files += (f"{rendered.path}/config.xml", f"{rendered.path}/Jenkinsfile")
+        if job.folder:
+            parts = job.folder.split("/")
+            part.folders.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+    part.written = writer.written
+    return part
+
+
+def _parts(paths: Sequence[str], new: str, old: str | None, workers: int) -> Iterator[_Part]:
+    if workers <= 1 or len(paths) <= 1:
+        for p in paths:
+            yield _render_file(p, new, old)
+        return
+    # fork: the workers start with the templates loaded and need no spec sent to them
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        yield from pool.map(_render_file, paths, [new] * len(paths), [old] * len(paths))
+
+
+def default_workers(files: int) -> int:
+    """Worker processes worth starting: one per core, at most one per file."""
+    return max(1, min(len(os.sched_getaffinity(0)), files))
+
+
+def render_files(paths: Sequence[str | Path], out: Path, *, workers: int | None = None,
+                 prune_stale: bool = False) -> RenderReport:
+    """Render every spec file into ``out`` (see the module's comment)."""
+    names = [str(p) for p in paths]
+    root = os.path.abspath(out)
+    old = root if os.path.isdir(root) and os.listdir(root) else None  # an empty one: nothing to keep
+    new = f"{os.path.dirname(root)}/.{os.path.basename(root)}.jb-new-{os.getpid()}"
+    report = RenderReport(out=str(out))
+    try:
+        os.makedirs(new)
+    except OSError as e:
+        raise OutputError(f"cannot write {e.filename or new}: {e.strerror or e}", path=new) from e
+    try:
+        _fill(names, new, old, workers or default_workers(len(names)), prune_stale, report)
+        try:
+            _swap(new, root, old)
+        except OSError as e:  # e.g. OUT is a mount point: it cannot be renamed
+            raise OutputError(f"cannot put the rendered tree in place of {out}: {e.strerror or e}",
+                              path=str(out)) from e
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    log.debug("wrote %d files, %d unchanged, %d stale under %s", len(report.written), report.unchanged,
+              len(report.stale), out)
+    return report
+
+
+def _fill(paths: list[str], new: str, old: str | None, workers: int, prune: bool,
+          report: RenderReport) -> None:
+    problems: list[Problem] = []
+    all_names: list[tuple[str, str | None]] = []
+    folders: set[str] = set()
+    produced: set[str] = set()
+    try:
+        for part in _parts(paths, new, old, workers):
+            problems += part.problems
+            all_names += part.names
+            folders |= part.folders
+            produced.update(part.files)
+            report.written += part.written
+    except OSError as e:
+        raise OutputError(f"cannot write {e.filename or new}: {e.strerror or e}", path=str(e.filename)) from e
+    if problems or names_clash(all_names):
+        load_specs(paths)  # raises with every problem placed in its file
+        raise SpecError(problems)  # pragma: no cover (load_specs finds at least as much)
+    writer = _Writer(new, old)
+    for folder in sorted(folders):
+        writer.write(f"{folder}/config.xml", render_folder(folder).config_xml)
+        produced.add(f"{folder}/config.xml")
+    report.written += writer.written
+    report.unchanged = len(produced) - len(report.written)
+    report.jobs = sorted(n for n, _ in all_names)
+    report.folders = sorted(folders, key=lambda p: (p.count("/"), p))
+    if old is not None:
+        report.stale = _carry_over(old, new, produced, prune)
+        report.pruned = prune
+
+
+def _carry_over(old: str, new: str, produced: set[str], prune: bool) -> list[str]:
+    """One pass over the old tree: files no spec produced are linked into the new tree,
+    except stale files of ours when pruning. Returns the stale files of ours."""
+    stale: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(old):
+        rel_dir = os.path.relpath(dirpath, old)
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        for d in list(dirnames):
+            if os.path.islink(f"{dirpath}/{d}"):  # a link to a directory: carried as a link
+                dirnames.remove(d)
+                filenames.append(d)
+            else:
+                os.makedirs(f"{new}/{rel_dir}{d}", exist_ok=True)
+        for f in filenames:
+            rel = rel_dir + f
+            if rel in produced:
+                continue
+            ours = _carries_marker(f"{old}/{rel}")
+            if ours:
+                stale.append(rel)
+            if not (ours and prune) and not _link(f"{old}/{rel}", f"{new}/{rel}"):
+                shutil.copy2(f"{old}/{rel}", f"{new}/{rel}", follow_symlinks=False)
+    if prune:  # directories that held only stale files go too
+        for dirpath, _dirs, _files in os.walk(new, topdown=False):
+            if dirpath != new and not os.listdir(dirpath):
+                os.rmdir(dirpath)
+    return sorted(stale)
+
+
+def _carries_marker(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return _MARKER in fh.read(4096)
+    except OSError:
+        return False
+
+
+def _swap(new: str, root: str, old: str | None) -> None:
+    """Put the new tree in the output's place: two renames in the same directory."""
+    if old is None:  # no output yet, or an empty directory (which rename replaces)
+        if os.path.isdir(root):
+            os.chmod(new, os.stat(root).st_mode & 0o7777)
+        os.rename(new, root)
+        return
+    os.chmod(new, os.stat(root).st_mode & 0o7777)
+    aside = f"{new}.old"
+    os.rename(root, aside)
+    try:
+        os.rename(new, root)
+    except BaseException:
+        os.rename(aside, root)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
