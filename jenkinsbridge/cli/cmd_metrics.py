@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from jenkinsbridge.cli.common import add_connection_args
 from jenkinsbridge.cli.result import Result
 from jenkinsbridge.errors import OutputError, UsageError
 
@@ -36,9 +37,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--queue-log", type=Path, action="append", default=[], metavar="FILE",
                    help="log of `jenkinsbridge agents run`: queue waits per build (may repeat)")
     p.add_argument("--no-jenkins", action="store_true", help="deploy history only (no lead times, build health)")
-    p.add_argument("--url", metavar="U")
-    p.add_argument("--user", metavar="U")
-    p.add_argument("--token", metavar="T")
+    add_connection_args(p)
     p.set_defaults(handler=run)
 
 
@@ -74,11 +73,11 @@ def run(args: argparse.Namespace) -> Result:
     if args.no_jenkins:
         notes.append("Jenkins not read (--no-jenkins): no lead times or build health")
     else:
-        from jenkinsbridge.jenkins import Jenkins
+        from jenkinsbridge.cli.common import connect
         from jenkinsbridge.metrics.jenkins_source import read_builds
         from jenkinsbridge.metrics.stages import read_stage_runs
 
-        client = Jenkins.from_env(args.url, args.user, args.token)
+        client = connect(args)
         builds = read_builds(client.api, [name for name, _ in jobs], limit=args.max_builds)
         stage_runs = {j.full_name: read_stage_runs(client.api, j.full_name)
                       for j in spec.jobs if j.type == "pipeline"}

@@ -17,7 +17,7 @@ _UC = ("the update center's data: a URL or a file, update-center.json or update-
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    from jenkinsbridge.cli.cmd_sync import add_connection_args
+    from jenkinsbridge.cli.common import add_connection_args
 
     p = sub.add_parser("plugins", help="audit Jenkins plugins for security warnings; plan upgrades",
                        description="Check the controller's plugins against the update center's "
@@ -56,7 +56,7 @@ def run_audit(args: argparse.Namespace) -> Result:
     from jenkinsbridge.plugins.sources import check_core, from_controller, from_plugins_txt
 
     if args.controller:
-        from jenkinsbridge.cli.cmd_sync import connect
+        from jenkinsbridge.cli.common import connect
 
         installed = from_controller(connect(args))
         if args.core:

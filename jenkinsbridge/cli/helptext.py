@@ -35,6 +35,14 @@ EXAMPLES: dict[str, str] = {
     "restore": "jenkinsbridge restore backup/",
     "run": "jenkinsbridge run jenkinsbridge.yaml --job shop-api --stage unit",
     "deploy": "jenkinsbridge deploy jenkinsbridge.yaml --env staging --image registry.example.com/acme/api:42",
+    "image prune": "jenkinsbridge image prune jenkinsbridge.yaml --job shop-api --keep 10 --dry-run",
+    "metrics": "jenkinsbridge metrics jenkinsbridge.yaml --since 30d --env production --html metrics.html",
+    "plugins": "jenkinsbridge plugins audit --plugins-txt jenkins-docker/controller/plugins.txt",
+    "plugins audit": "jenkinsbridge plugins audit --controller --update-center update-center.json",
+    "plugins upgrade": "jenkinsbridge plugins upgrade --plugins-txt plugins.txt --dry-run",
+    "artifacts": "jenkinsbridge artifacts push jenkinsbridge.yaml dist/app.tar.gz --job shop-api",
+    "artifacts push": "jenkinsbridge artifacts push jenkinsbridge.yaml --job shop-api --digest-file artifacts.txt",
+    "artifacts pull": "jenkinsbridge artifacts pull registry.example.com/acme/shop-api/artifacts:42 -o dist/",
 }
 
 # descriptions for commands whose one-line help says too little on its own
