@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jenkinsbridge.agents.config import load_agents_config
-from jenkinsbridge.agents.placeholders import placeholder_prefix
+from jenkinsbridge.agents.nodes import placeholder_prefix
 from jenkinsbridge.agents.provisioner import Provisioner
 from jenkinsbridge.agents.runtime import make_backend, make_controller
 from tests.integration.agents.conftest import Finisher, our_containers, our_nodes, wait_for, write_config
