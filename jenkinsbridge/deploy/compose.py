@@ -19,6 +19,7 @@ from jenkinsbridge.waiting import poll
 if TYPE_CHECKING:
     from jenkinsbridge.deploy.context import Context
     from jenkinsbridge.deploy.router import Router
+    from jenkinsbridge.deploy.units import Order
 
 __all__ = ["SERVICE", "ComposeUnits"]
 
@@ -40,7 +41,7 @@ class ComposeUnits:
 
     # --- the Units interface ----------------------------------------------------------
 
-    def update(self, ctx: Context, *, order: str, batch: int, delay: int) -> float:
+    def update(self, ctx: Context, *, order: Order, batch: int, delay: int) -> float:
         if order == "stop-first":
             return self._replace(ctx)
         self._roll(ctx, batch, delay)

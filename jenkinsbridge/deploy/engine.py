@@ -63,7 +63,7 @@ def compose_command() -> list[str]:
 def _api_class() -> Any:
     import docker
 
-    class TlsPinnedAPIClient(docker.APIClient):  # type: ignore[misc]
+    class TlsPinnedAPIClient(docker.APIClient):
         """requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace a session's CA;
         an engine's CA is the one from its certificate directory, whatever the env says."""
 

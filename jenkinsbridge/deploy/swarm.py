@@ -19,6 +19,7 @@ from jenkinsbridge.waiting import poll
 if TYPE_CHECKING:
     from jenkinsbridge.deploy.context import Context
     from jenkinsbridge.deploy.router import Router
+    from jenkinsbridge.deploy.units import Order
 
 __all__ = ["SwarmUnits"]
 
@@ -42,7 +43,7 @@ class SwarmUnits:
 
     # --- the Units interface ----------------------------------------------------------
 
-    def update(self, ctx: Context, *, order: str, batch: int, delay: int) -> float:
+    def update(self, ctx: Context, *, order: Order, batch: int, delay: int) -> float:
         """Update (or create) the service, and return once the router serves it, also
         after Swarm rolled a failed update back."""
         d = self.d
@@ -105,9 +106,9 @@ class SwarmUnits:
     def _tasks(self, svc: Any, filters: dict[str, str] | None = None) -> list[dict[str, Any]]:
         return list(self.engine.act(svc, "tasks", filters=filters, missing_ok=True) or [])
 
-    def _spec(self, name: str, image: str, release: str, *, order: str, parallelism: int,
+    def _spec(self, name: str, image: str, release: str, *, order: Order, parallelism: int,
               delay: int) -> dict[str, Any]:
-        from docker import types
+        from docker import types, utils
 
         d = self.d
         h = d.spec.health
@@ -118,7 +119,8 @@ class SwarmUnits:
         res = d.spec.resources
         limits = types.Resources(
             cpu_limit=int(res.cpus * NANO) if res.cpus else None,
-            mem_limit=res.memory if res.memory else None)
+            # the API takes bytes; the SDK sends a "512m" unconverted
+            mem_limit=int(utils.parse_bytes(res.memory)) if res.memory else None)
         # Swarm waits for each new task to be healthy; `monitor` is how long it keeps
         # watching a task after that before the batch counts as done.
         update = types.UpdateConfig(parallelism=parallelism, delay=delay * NANO, order=order,
@@ -138,7 +140,7 @@ class SwarmUnits:
             restart_policy=types.RestartPolicy(condition="any", delay=NANO),
         )
 
-    def apply(self, name: str, image: str, release: str, *, order: str, parallelism: int,
+    def apply(self, name: str, image: str, release: str, *, order: Order, parallelism: int,
               delay: int) -> str:
         """Create or update the service; wait until it converged. Returns "created",
         "updated", or raises DeployError (after Swarm rolled back) with the reason."""

@@ -4,7 +4,7 @@ Swarm as a service. Strategies never ask which target they run on."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from jenkinsbridge.deploy.model import Server
 
@@ -12,7 +12,11 @@ if TYPE_CHECKING:
     from jenkinsbridge.deploy.context import Context
     from jenkinsbridge.deploy.router import Router
 
-__all__ = ["Units"]
+__all__ = ["Order", "Units"]
+
+# stop-first: the old replicas stop before new ones start (standard); start-first: new
+# ones start beside them (rolling, blue-green)
+Order = Literal["stop-first", "start-first"]
 
 
 class Units(Protocol):
@@ -24,7 +28,7 @@ class Units(Protocol):
     def check_engine(self) -> None:
         """Raise DeployError when the engine cannot run this target."""
 
-    def update(self, ctx: Context, *, order: str, batch: int, delay: int) -> float:
+    def update(self, ctx: Context, *, order: Order, batch: int, delay: int) -> float:
         """Move the single unit to ``ctx.d.image``: ``stop-first`` (standard) or
         ``start-first`` in batches of ``batch`` with ``delay`` seconds between (rolling),
         each step health-gated, failures rolled back. Returns the seconds nothing served
