@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["staged_directory", "write_atomic"]
 
 
 def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o644, make_parents: bool = True) -> Path:
@@ -25,3 +28,19 @@ def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o644, make_paren
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+@contextlib.contextmanager
+def staged_directory(out: Path) -> Iterator[Path]:
+    """A directory beside ``out`` to fill; when the block ends without an error it
+    becomes ``out`` in one rename (``out`` must be missing or empty), otherwise it goes."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        yield tmp
+        if out.exists():
+            out.rmdir()
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jenkinsbridge.fsutil import write_atomic
+from jenkinsbridge.fsutil import staged_directory, write_atomic
 
 
 def test_writes_text_and_bytes_with_the_mode(tmp_path: Path) -> None:
@@ -36,3 +36,16 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_nothing(tmp_path: Path) ->
 def test_no_parents_made_unless_asked(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         write_atomic(tmp_path / "missing" / "x", "x", make_parents=False)
+
+
+def test_a_staged_directory_appears_whole_or_not_at_all(tmp_path: Path) -> None:
+    out = tmp_path / "backup"
+    with staged_directory(out) as tmp:
+        (tmp / "a.txt").write_text("a")
+        assert not out.exists()
+    assert (out / "a.txt").read_text() == "a"
+    again = tmp_path / "again"
+    with pytest.raises(RuntimeError), staged_directory(again) as tmp:
+        (tmp / "half.txt").write_text("half")
+        raise RuntimeError("interrupted")
+    assert sorted(os.listdir(tmp_path)) == ["backup"]
