@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jenkinsbridge.deploy.engine import Engine
-from jenkinsbridge.deploy.model import Deployment, Server
+from jenkinsbridge.deploy.model import Server
 from jenkinsbridge.deploy.templates import render_compose
+from jenkinsbridge.deploy.units import TargetUnits
 from jenkinsbridge.errors import DeployError, DockerOperationError
 from jenkinsbridge.waiting import poll
 
@@ -28,13 +28,9 @@ SERVICE = "app"
 PROJECT_LABEL = "com.docker.compose.project"
 
 
-class ComposeUnits:
+class ComposeUnits(TargetUnits):
     dynamic = False
     network_driver = "bridge"
-
-    def __init__(self, engine: Engine, d: Deployment) -> None:
-        self.engine = engine
-        self.d = d
 
     def check_engine(self) -> None:
         return None

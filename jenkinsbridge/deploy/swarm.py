@@ -10,9 +10,9 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from jenkinsbridge.deploy.engine import Engine
-from jenkinsbridge.deploy.model import Deployment, Server
+from jenkinsbridge.deploy.model import Server
 from jenkinsbridge.deploy.templates import health_command
+from jenkinsbridge.deploy.units import TargetUnits
 from jenkinsbridge.errors import DeployError, DockerOperationError
 from jenkinsbridge.waiting import poll
 
@@ -29,13 +29,9 @@ ENDED = ("complete", "failed", "rejected", "shutdown", "orphaned")
 ROLLED_BACK = ("rollback_completed", "rollback_paused", "paused")
 
 
-class SwarmUnits:
+class SwarmUnits(TargetUnits):
     dynamic = True
     network_driver = "overlay"
-
-    def __init__(self, engine: Engine, d: Deployment) -> None:
-        self.engine = engine
-        self.d = d
 
     def check_engine(self) -> None:
         if not self.engine.swarm_active():

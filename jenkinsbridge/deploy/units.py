@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from jenkinsbridge.deploy.model import Server
+from jenkinsbridge.deploy.engine import Engine
+from jenkinsbridge.deploy.model import Deployment, Server
 
 if TYPE_CHECKING:
     from jenkinsbridge.deploy.context import Context
     from jenkinsbridge.deploy.router import Router
 
-__all__ = ["Order", "Units"]
+__all__ = ["Order", "TargetUnits", "Units"]
 
 # stop-first: the old replicas stop before new ones start (standard); start-first: new
 # ones start beside them (rolling, blue-green)
@@ -51,3 +52,11 @@ class Units(Protocol):
 
     def tasks(self, color: str | None) -> list[dict[str, Any]]:
         """name, state, health, image and digest of each replica (for status)."""
+
+
+class TargetUnits:
+    """What both targets' units share: the engine and the deployment."""
+
+    def __init__(self, engine: Engine, d: Deployment) -> None:
+        self.engine = engine
+        self.d = d
