@@ -215,6 +215,10 @@ class RegistryTLSError(RegistryError):
 class RegistryUnreachableError(RegistryError):
     """The registry did not answer (refused, timed out, 5xx) after the retries."""
 
+    def __init__(self, message: str, *, registry: str | None = None, retry_after: str | None = None) -> None:
+        super().__init__(message, registry=registry)
+        self.retry_after = retry_after  # the registry's Retry-After header, when it sent one
+
 
 class DeployError(JenkinsbridgeError):
     """A rollout failed; the old version keeps serving."""

@@ -16,8 +16,8 @@ import yaml
 from jenkinsbridge.errors import Problem, SpecError
 from jenkinsbridge.spec.yamlpos import Pos, Positions, YamlProblem, load_yaml
 
+from .catalogue import known_key, static_keys
 from .question import Answers, Question
-from .questions import known_key, static_keys
 
 __all__ = ["ANSWERS_FILE", "AnswerFile", "FileAsker", "dump_answers", "load_answers", "unused_answers"]
 

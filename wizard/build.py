@@ -11,7 +11,7 @@ from .question import Answers
 from .stages import default_artifacts, select_stages, stages_for_spec
 
 if TYPE_CHECKING:
-    from .questions import Context
+    from .catalogue import Context
 
 __all__ = ["build_spec"]
 

@@ -16,9 +16,9 @@ from jenkinsbridge.errors import UsageError
 from jenkinsbridge.spec.loader import load_spec_text
 
 from .build import build_spec
+from .catalogue import Context, catalogue
 from .detect import Detection, detect
 from .question import Answers, Question, Repeat
-from .questions import Context, catalogue
 
 __all__ = ["Asker", "DefaultsAsker", "WizardResult", "ask_all", "run_wizard"]
 

@@ -9,6 +9,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from .releases import current, newest_allowed, pep440
+
 __all__ = [
     "MAX_READ",
     "cmake_facts",
@@ -114,6 +116,14 @@ def gradle_java(build: Path) -> Found:
     return None, []
 
 
+# --- constraints: the newest supported release a project allows (releases.py) ----------
+def _pick(language: str, constraint: str, where: str) -> Found:
+    picked = newest_allowed(language, pep440(constraint))
+    if picked is None:
+        return None, []
+    return picked, [f"{where} {constraint!r} (newest supported release it allows: {picked})"]
+
+
 # --- Node ----------------------------------------------------------------------------------
 def _major(spec: str) -> str | None:
     m = re.search(r"(\d+)", spec)
@@ -127,19 +137,11 @@ def node_version(directory: Path, package: dict[str, Any]) -> Found:
             return major, [f"{name}: Node {text.strip().splitlines()[0]} (major {major})"]
     engines = package.get("engines")
     if isinstance(engines, dict) and isinstance(engines.get("node"), str):
-        spec = engines["node"]
-        majors = [int(x) for x in re.findall(r"(?<![\d.])(\d+)(?:\.|x|\b)", spec)]
-        if majors:
-            return str(min(majors)), [f"package.json: engines.node {spec!r} (lowest major {min(majors)})"]
+        return _pick("node", engines["node"], "package.json: engines.node")
     return None, []
 
 
 # --- Python ----------------------------------------------------------------------------------
-def _lower_bound(spec: str) -> str | None:
-    m = re.search(r"(?:>=|~=|==|\^|~|>)?\s*(3\.\d+)", spec)
-    return m.group(1) if m else None
-
-
 def python_version(directory: Path, pyproject: dict[str, Any] | None) -> Found:
     text = read_text(directory / ".python-version")
     if text and (m := re.match(r"\s*(3\.\d+)", text)):
@@ -147,12 +149,12 @@ def python_version(directory: Path, pyproject: dict[str, Any] | None) -> Found:
     if pyproject:
         project = pyproject.get("project") or {}
         req = project.get("requires-python") if isinstance(project, dict) else None
-        if isinstance(req, str) and (v := _lower_bound(req)):
-            return v, [f"pyproject.toml: requires-python {req!r} (lowest {v})"]
+        if isinstance(req, str):
+            return _pick("python", req, "pyproject.toml: requires-python")
         poetry = ((pyproject.get("tool") or {}).get("poetry") or {})
         dep = (poetry.get("dependencies") or {}).get("python") if isinstance(poetry, dict) else None
-        if isinstance(dep, str) and (v := _lower_bound(dep)):
-            return v, [f"pyproject.toml: tool.poetry.dependencies.python {dep!r} (lowest {v})"]
+        if isinstance(dep, str):
+            return _pick("python", dep, "pyproject.toml: tool.poetry.dependencies.python")
     return None, []
 
 
@@ -162,20 +164,24 @@ def composer_php(composer: dict[str, Any]) -> Found:
     if isinstance(platform, str) and (m := re.match(r"(\d+\.\d+)", platform)):
         return m.group(1), [f"composer.json: config.platform.php {platform!r}"]
     req = (composer.get("require") or {}).get("php")
-    if isinstance(req, str) and (m := re.search(r"(\d+\.\d+)", req)):
-        return m.group(1), [f"composer.json: require.php {req!r} (lowest {m.group(1)})"]
+    if isinstance(req, str):
+        return _pick("php", req, "composer.json: require.php")
     return None, []
 
 
 # --- Go --------------------------------------------------------------------------------------
 def go_version(gomod: Path) -> Found:
+    """A ``toolchain`` line names the Go to build with; a ``go`` line only the oldest
+    language version the module needs, so a current Go builds it (never an older one)."""
     text = read_text(gomod) or ""
     toolchain = re.search(r"^toolchain\s+go(\d+\.\d+)", text, re.M)
     directive = re.search(r"^go\s+(\d+\.\d+)(?:\.\d+)?\s*$", text, re.M)
     if toolchain:
         return toolchain.group(1), [f"go.mod: toolchain go{toolchain.group(1)}"]
     if directive:
-        return directive.group(1), [f"go.mod: go directive {directive.group(1)}"]
+        minimum, now = directive.group(1), current("go")
+        use = max(minimum, now, key=lambda v: tuple(int(p) for p in v.split(".")))
+        return use, [f"go.mod: go {minimum} is the minimum language version; building with Go {use}"]
     return None, []
 
 

@@ -90,7 +90,7 @@ class Mount(_Model):
         return self
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> Literal["bind", "volume", "tmpfs"]:
         return self.type or ("bind" if self.source.startswith("/") else "volume")
 
     def as_docker_option(self) -> str:

@@ -28,8 +28,9 @@ from typing import Protocol
 
 from jenkinsbridge.agents.config import AgentTemplate
 from jenkinsbridge.agents.controller import NodeState
+from jenkinsbridge.agents.nodes import placeholder_prefix
 
-__all__ = ["COPIES", "PlaceholderNodes", "placeholder_name", "placeholder_prefix"]
+__all__ = ["COPIES", "PlaceholderNodes", "placeholder_name"]
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +42,6 @@ class _Nodes(Protocol):
     def create_node(self, name: str, labels: list[str], remote_fs: str, description: str) -> None: ...
 
     def delete_node(self, name: str) -> bool: ...
-
-
-def placeholder_prefix(owner: str) -> str:
-    return f"jb-{owner}.labels-"
 
 
 def placeholder_name(owner: str, template: str, copy: int) -> str:

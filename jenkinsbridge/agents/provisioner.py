@@ -31,19 +31,16 @@ from jenkinsbridge.agents.backends import Backend, Launch, RunningAgent
 from jenkinsbridge.agents.config import AgentsConfig, AgentTemplate
 from jenkinsbridge.agents.controller import AgentController, NodeState, QueueItem
 from jenkinsbridge.agents.metrics import QUEUE_TO_BUILD, Stats
+from jenkinsbridge.agents.nodes import describe_node, node_name
 from jenkinsbridge.agents.placeholders import PlaceholderNodes
 from jenkinsbridge.errors import JenkinsbridgeError
 from jenkinsbridge.spec.labels import parse_label_expression
 
-__all__ = ["Agent", "Provisioner", "node_prefix"]
+__all__ = ["Agent", "Provisioner"]
 
 log = logging.getLogger(__name__)
 
 _DEAD = ("exited", "dead", "failed", "rejected", "complete", "shutdown", "orphaned")
-
-
-def node_prefix(owner: str) -> str:
-    return f"jb-{owner}-"
 
 
 @dataclass
@@ -211,7 +208,7 @@ class Provisioner:
         return None
 
     def _launch(self, template: AgentTemplate, item: QueueItem) -> None:
-        node = f"{node_prefix(self.owner)}{template.name}-{next(self._seq)}-{secrets.token_hex(3)}"
+        node = node_name(self.owner, template.name, next(self._seq), secrets.token_hex(3))
         agent = Agent(node, template, item.id, self.clock(), item_since=item.in_queue_since)
         self.agents[node] = agent
         self.stats.launched += 1
@@ -224,8 +221,7 @@ class Provisioner:
         try:
             self.controller.create_node(
                 agent.node, [*t.labels, agent.node], t.remote_fs,
-                f"jenkinsbridge single-use agent ({t.name}) for queue item {agent.item}; "
-                f"owner {self.owner}; created {agent.created_at:.0f}",
+                describe_node(template=t.name, item=agent.item, owner=self.owner, created=agent.created_at),
             )
             secret = self.controller.agent_secret(agent.node)
             self.backend.start(Launch(

@@ -8,21 +8,17 @@ container is gone, and containers older than ``max_age``.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from jenkinsbridge.agents.backends import Backend
 from jenkinsbridge.agents.controller import AgentController
-from jenkinsbridge.agents.provisioner import node_prefix
+from jenkinsbridge.agents.nodes import node_prefix, parse_node_description
 
 __all__ = ["ReapReport", "reap"]
 
 log = logging.getLogger(__name__)
-
-_CREATED = re.compile(r"created (\d+)")
-
 
 @dataclass
 class ReapReport:
@@ -75,7 +71,7 @@ def _node_created(controller: AgentController, name: str) -> float | None:
 
     with contextlib.suppress(Exception):
         info = controller.node_info(name)
-        m = _CREATED.search(str(info.get("description") or ""))
-        if m:
-            return float(m.group(1))
+        described = parse_node_description(str(info.get("description") or ""))
+        if described is not None:
+            return described.created
     return None

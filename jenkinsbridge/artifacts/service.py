@@ -10,10 +10,7 @@ temporary file beside its target and renamed into place (nothing half-written).
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +26,7 @@ from jenkinsbridge.artifacts.oci import (
     read_manifest,
 )
 from jenkinsbridge.errors import RegistryError, UsageError
+from jenkinsbridge.fsutil import write_atomic
 from jenkinsbridge.images.distribution import Distribution, connect_registry, open_registry
 from jenkinsbridge.images.push import write_digest_file
 from jenkinsbridge.images.service import ImageJob
@@ -161,13 +159,4 @@ def _write(out: Path, f: ArtifactFile, data: bytes) -> Path:
     target = out / f.name
     if out.resolve() not in target.resolve().parents:
         raise RegistryError(f"artifact file name {f.name!r} leaves the output directory")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    return target
+    return write_atomic(target, data)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from jenkinsbridge.errors import UsageError
+from jenkinsbridge.spec.credentials import credential_refs
 from jenkinsbridge.spec.loader import Spec
 
 __all__ = ["KINDS", "CredentialNeed", "collect_credentials", "variable_prefix"]
@@ -50,11 +51,6 @@ def variable_prefix(cred_id: str) -> str:
     return prefix if prefix[:1].isalpha() or prefix[:1] == "_" else "_" + prefix
 
 
-def _ssh_user(url: str) -> str | None:
-    m = re.match(r"^(?:ssh://)?([A-Za-z0-9._-]+)@", url)
-    return m.group(1) if m else None
-
-
 def collect_credentials(
     spec: Spec, extra: tuple[tuple[str, str, str], ...] = ()
 ) -> list[CredentialNeed]:
@@ -74,16 +70,8 @@ def collect_credentials(
         entry[1].append(where)
 
     for job in sorted(spec.jobs, key=lambda j: j.full_name):
-        name = job.full_name
-        src = job.source
-        ssh = src.url.startswith("ssh://") or bool(re.match(r"^[^/:]+@[^/:]+:", src.url))
-        need(src.credentials, "basicSSHUserPrivateKey" if ssh else "usernamePassword", f"{name} source",
-             _ssh_user(src.url) if ssh else None)
-        if job.image is not None:
-            need(job.image.credentials, "usernamePassword", f"{name} image registry")
-        for dep in job.deploy:
-            need(dep.tls_credentials, "x509ClientCert", f"{name} deploy {dep.env}")
-        need(job.notify.dingtalk, "string", f"{name} DingTalk webhook")
+        for ref in credential_refs(job):
+            need(ref.id, ref.kind, ref.where(job), ref.username)
     for cred_id, kind, where in extra:
         need(cred_id, kind, where)
 

@@ -10,10 +10,10 @@ import time
 from typing import Any
 
 from jenkinsbridge.agents.config import AgentsConfig, AgentTemplate, load_agents_config
+from jenkinsbridge.agents.connect import make_backend, make_controller
 from jenkinsbridge.agents.policy import check_templates
 from jenkinsbridge.agents.provisioner import Provisioner
 from jenkinsbridge.agents.reaper import reap
-from jenkinsbridge.agents.runtime import make_backend, make_controller
 from jenkinsbridge.cli.result import Result
 from jenkinsbridge.errors import UsageError
 

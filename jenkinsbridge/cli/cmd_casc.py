@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +10,7 @@ from jenkinsbridge.casc.agents import load_agents
 from jenkinsbridge.casc.render import LibrarySource, render_casc
 from jenkinsbridge.cli.result import Result
 from jenkinsbridge.errors import UsageError
+from jenkinsbridge.fsutil import write_atomic
 from jenkinsbridge.spec import load_specs
 
 
@@ -54,13 +53,4 @@ def run(args: argparse.Namespace) -> Result:
 def _write(target: Path, text: str) -> None:
     if target.is_dir():
         raise UsageError(f"-o {target} is a directory; give a file name, e.g. {target}/jenkinsbridge.yaml")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".jb-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, text)

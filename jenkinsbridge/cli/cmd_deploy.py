@@ -61,7 +61,7 @@ def _engine(spec: Any) -> Any:
 
 
 def run(args: argparse.Namespace) -> Result:
-    from jenkinsbridge.deploy import run as ops
+    from jenkinsbridge.deploy import operations as ops
     from jenkinsbridge.deploy.model import Deployment
     from jenkinsbridge.spec import load_specs
 
@@ -75,7 +75,6 @@ def run(args: argparse.Namespace) -> Result:
         if action != "deploy":
             raise UsageError(f"--strategy applies to a deploy, not to `deploy {action}`")
         d.spec = d.spec.model_copy(update={"strategy": args.strategy})
-        d.strategy = args.strategy
     if action != "rollback" and (args.to or args.reason):
         raise UsageError(f"--to and --reason apply to `deploy rollback`, not to `deploy {action}`")
     if "\n" in args.reason or len(args.reason) > 500:

@@ -4,15 +4,14 @@ the four delivery numbers and build health from Jenkins and the deploy history."
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from jenkinsbridge.cli.common import add_connection_args
 from jenkinsbridge.cli.result import Result
 from jenkinsbridge.errors import OutputError, UsageError
+from jenkinsbridge.fsutil import write_atomic
 
 _SPAN = re.compile(r"^(\d+)([smhd])$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -115,15 +114,6 @@ def _queue_waits(paths: list[Path]) -> dict[int, float]:
 def _write(path: Path, text: str) -> None:
     """Whole or not at all: a temporary file beside the target, then a rename."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        write_atomic(path, text)
     except OSError as e:
-        raise OutputError(f"cannot write {path}: {e.strerror or e}", path=str(path)) from e
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"cannot write {path}: {e.strerror or e}", path=str(path)) from e

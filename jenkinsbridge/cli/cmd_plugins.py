@@ -4,13 +4,13 @@ and `jenkinsbridge plugins upgrade --plugins-txt FILE [--dry-run]`."""
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 from pathlib import Path
 from typing import Any
 
 from jenkinsbridge.cli.result import Result
 from jenkinsbridge.errors import UsageError
+from jenkinsbridge.fsutil import write_atomic
 
 _UC = ("the update center's data: a URL or a file, update-center.json or update-center.actual.json "
        "(default: JB_UPDATE_CENTER, else the Jenkins project's update center)")
@@ -105,10 +105,4 @@ def run_upgrade(args: argparse.Namespace) -> Result:
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    write_atomic(path, text, make_parents=False)

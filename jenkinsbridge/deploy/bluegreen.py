@@ -14,7 +14,7 @@ from jenkinsbridge.deploy.context import Context
 from jenkinsbridge.deploy.model import COLORS
 from jenkinsbridge.errors import DeployError
 
-__all__ = ["other", "retire", "run", "switch_to", "unit_healthy"]
+__all__ = ["other", "release", "retire", "switch_to", "unit_healthy"]
 
 log = logging.getLogger(__name__)
 
@@ -25,65 +25,31 @@ def other(color: str | None) -> str:
 
 def unit_healthy(ctx: Context, color: str, *, wait: bool) -> None:
     """Every replica of ``color`` answers its health path from the router."""
-    d = ctx.d
-    if d.target == "compose":
-        containers = ctx.compose.containers(color)
-        if not containers:
-            raise DeployError(f"the {color} color has no containers")
-        if wait:
-            ctx.compose.wait_healthy(ctx.router, containers)
-        elif not all(ctx.router.probe(c.name, d.spec.port, d.spec.health.path) for c in containers):
-            raise DeployError(f"the {color} color fails its health check {d.spec.health.path}")
-        return
-    deadline = time.monotonic() + (d.health_timeout if wait else 0)
-    name = d.unit(color)
-    while True:
-        if (ctx.swarm.healthy_tasks(name) >= d.spec.replicas
-                and ctx.router.probe(name, d.spec.port, d.spec.health.path)):
-            return
-        if time.monotonic() >= deadline:
-            raise DeployError(f"health check {d.spec.health.path} failed on {name} "
-                              f"for {d.spec.health.timeout}s")
-        time.sleep(min(0.5, d.spec.health.interval))
-
-
-def _start(ctx: Context, color: str) -> None:
-    d = ctx.d
-    if d.target == "compose":
-        ctx.compose.remove(ctx.compose.containers(color))
-        ctx.compose.up(color, d.image, d.spec.replicas, ctx.release)
-    else:
-        ctx.swarm.remove(d.unit(color))
-        ctx.swarm.apply(d.unit(color), d.image, ctx.release, order="start-first",
-                        parallelism=d.spec.rolling.batch, delay=0)
+    ctx.units.check(ctx.router, color, wait=wait)
 
 
 def retire(ctx: Context, color: str) -> None:
     """Stop a color that no longer gets traffic (its requests drain on the way)."""
-    d = ctx.d
-    if d.target == "compose":
-        ctx.compose.remove(ctx.compose.containers(color))
-    else:
-        ctx.swarm.remove(d.unit(color))
+    ctx.units.retire(color)
     ctx.state.data["colors"].pop(color, None)
 
 
 def switch_to(ctx: Context, weights: dict[str | None, int]) -> float:
-    took = ctx.router.apply(ctx.servers(weights), dynamic=ctx.d.target == "swarm")
+    took = ctx.router.apply(ctx.servers(weights), dynamic=ctx.units.dynamic)
     ctx.state.data["weights"] = {str(k): v for k, v in weights.items()}
     return took
 
 
-def run(ctx: Context, steps: list[int] | None = None) -> None:
+def release(ctx: Context, steps: list[int] | None = None) -> None:
     """Bring ``d.image`` up on the idle color and move traffic by ``steps`` (default:
     the spec's)."""
     d, state = ctx.d, ctx.state
     live = (state.live or {}).get("color")
-    if live is not None and not _running(ctx, live):
+    if live is not None and not ctx.units.running(live):
         live = None
     new = other(live)
     try:
-        _start(ctx, new)
+        ctx.units.start(new, d.image, ctx.release)
         unit_healthy(ctx, new, wait=True)
     except DeployError:
         retire(ctx, new)
@@ -101,7 +67,7 @@ def run(ctx: Context, steps: list[int] | None = None) -> None:
             retire(ctx, new)
             raise DeployError(f"{e}; traffic is back on {live}") from e
     ctx.record.color = new
-    state.data["live"] = {"color": new, "image": d.image, "unit": d.unit(new)}
+    ctx.live(new)
     retire_after = d.spec.blue_green.retire_after
     if live is not None and retire_after is not None and d.wait_retire:
         ctx.state.save()  # the switch is visible to `deploy status` while the old color waits
@@ -124,9 +90,3 @@ def _steps(ctx: Context, new: str, live: str, steps: list[int]) -> None:
                 raise DeployError(f"{e} at {step}%") from e
         else:
             ctx.record.switch_seconds = round(took, 3)
-
-
-def _running(ctx: Context, color: str) -> bool:
-    if ctx.d.target == "compose":
-        return any(c.status == "running" for c in ctx.compose.containers(color))
-    return ctx.swarm.service(ctx.d.unit(color)) is not None

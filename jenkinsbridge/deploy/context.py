@@ -1,9 +1,8 @@
-"""What a strategy works with: the engine, the deployment, its router, state and the
-record of the running deploy."""
+"""What a strategy works with: the deployment, the units of its target, its router,
+state and the record of the running deploy."""
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 
 from jenkinsbridge.deploy.compose import ComposeUnits
@@ -12,15 +11,20 @@ from jenkinsbridge.deploy.model import Deployment, Record, Server
 from jenkinsbridge.deploy.router import Router
 from jenkinsbridge.deploy.state import State
 from jenkinsbridge.deploy.swarm import SwarmUnits
-from jenkinsbridge.errors import DeployError
+from jenkinsbridge.deploy.units import Units
 
-__all__ = ["Context"]
+__all__ = ["Context", "units_for"]
+
+
+def units_for(engine: Engine, d: Deployment) -> Units:
+    """The units of the deployment's target (the one place that looks at it)."""
+    return SwarmUnits(engine, d) if d.target == "swarm" else ComposeUnits(engine, d)
 
 
 @dataclass
 class Context:
-    engine: Engine
     d: Deployment
+    units: Units
     router: Router
     state: State
     record: Record
@@ -29,36 +33,11 @@ class Context:
     def release(self) -> str:
         return self.record.id
 
-    @property
-    def compose(self) -> ComposeUnits:
-        return ComposeUnits(self.engine, self.d)
-
-    @property
-    def swarm(self) -> SwarmUnits:
-        return SwarmUnits(self.engine, self.d)
-
-    def swarm_update(self, name: str, *, order: str, parallelism: int, delay: int) -> None:
-        """Update (or create) the service, and return once the router serves it, also
-        after Swarm rolled a failed update back."""
-        d = self.d
-        try:
-            self.swarm.apply(name, d.image, self.release, order=order, parallelism=parallelism, delay=delay)
-        except DeployError:
-            with contextlib.suppress(DeployError):
-                if self.swarm.service(name) is not None:
-                    self.router.wait_serving(d.spec.health.path, d.health_timeout)
-            raise
-        self.router.wait_serving(d.spec.health.path, d.health_timeout)
-
     def servers(self, weights: dict[str | None, int]) -> list[Server]:
         """Router servers for units and weights (weight 0: left out, so no traffic)."""
-        out: list[Server] = []
-        for color, weight in weights.items():
-            if weight <= 0:
-                continue
-            if self.d.target == "swarm":
-                out.append(Server(self.d.unit(color), self.d.spec.port, weight))
-            else:
-                out += [Server(c.name, self.d.spec.port, weight)
-                        for c in self.compose.containers(color) if c.status == "running"]
-        return out
+        return [s for color, weight in weights.items() if weight > 0
+                for s in self.units.servers(color, weight)]
+
+    def live(self, color: str | None) -> None:
+        """Record that ``color`` (None: the single unit) now serves ``d.image``."""
+        self.state.data["live"] = {"color": color, "image": self.d.image, "unit": self.d.unit(color)}

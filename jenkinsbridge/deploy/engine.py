@@ -20,9 +20,18 @@ from typing import Any
 
 from jenkinsbridge.errors import DockerOperationError, UsageError, from_docker_error
 
-__all__ = ["Engine", "TlsFiles", "compose_command", "engine_for"]
+__all__ = ["Engine", "TlsFiles", "compose_command", "docker_errors", "engine_for"]
 
 log = logging.getLogger(__name__)
+
+
+def docker_errors() -> tuple[type[BaseException], ...]:
+    """What a Docker call raises when it fails: the SDK's errors and those of the HTTP
+    layer under it (refused, reset, timed out)."""
+    import docker.errors
+    import requests
+
+    return (docker.errors.DockerException, requests.RequestException)
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,7 @@ def compose_command() -> list[str]:
 def _api_class() -> Any:
     import docker
 
-    class TlsPinnedAPIClient(docker.APIClient):  # type: ignore[misc]
+    class TlsPinnedAPIClient(docker.APIClient):
         """requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace a session's CA;
         an engine's CA is the one from its certificate directory, whatever the env says."""
 
@@ -96,7 +105,7 @@ class Engine:
             self.client.ping()
         except DockerOperationError:
             raise
-        except Exception as e:
+        except docker_errors() as e:
             where = endpoint or os.environ.get("DOCKER_HOST") or "the local engine"
             raise DockerOperationError(f"cannot reach the Docker engine at {where}: {e}") from e
         self.api: Any = self.client.api
@@ -137,7 +146,7 @@ class Engine:
     def exec(self, container: Any, cmd: Sequence[str]) -> tuple[int, str]:
         try:
             res = container.exec_run(list(cmd), demux=False)
-        except Exception as e:
+        except docker_errors() as e:
             raise from_docker_error(e, action=f"exec in {container.name}") from e
         out = res.output.decode("utf-8", "replace") if res.output else ""
         return int(res.exit_code), out
@@ -152,7 +161,7 @@ class Engine:
             tar.addfile(info, io.BytesIO(data))
         try:
             container.put_archive(directory or "/", buf.getvalue())
-        except Exception as e:
+        except docker_errors() as e:
             raise from_docker_error(e, action=f"write {path} in {container.name}") from e
 
     def get_file(self, container: Any, path: str) -> bytes | None:
@@ -162,7 +171,7 @@ class Engine:
             stream, _ = container.get_archive(path)
         except docker.errors.NotFound:
             return None
-        except Exception as e:
+        except docker_errors() as e:
             raise from_docker_error(e, action=f"read {path} in {container.name}") from e
         with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
             member = tar.next()
@@ -171,15 +180,19 @@ class Engine:
             f = tar.extractfile(member)
             return f.read() if f else None
 
-    def container(self, name: str) -> Any | None:
+    def _get(self, collection: Any, name: str, what: str) -> Any | None:
+        """``collection.get(name)`` (containers, images, services); None when not there."""
         import docker.errors
 
         try:
-            return self.client.containers.get(name)
-        except docker.errors.NotFound:
+            return collection.get(name)
+        except (docker.errors.NotFound, docker.errors.NullResource):
             return None
-        except Exception as e:
-            raise from_docker_error(e, action=f"inspect {name}") from e
+        except docker_errors() as e:
+            raise from_docker_error(e, action=f"inspect {what}{name}") from e
+
+    def container(self, name: str) -> Any | None:
+        return self._get(self.client.containers, name, "")
 
     def containers(self, labels: dict[str, str], *, all: bool = True) -> list[Any]:
         import docker.errors
@@ -193,12 +206,79 @@ class Engine:
                 # a task's container): list again
                 if attempt == 4:
                     raise
-            except Exception as e:
+            except docker_errors() as e:
                 raise from_docker_error(e, action="list containers") from e
         return []
 
+    def run_container(self, image: str, **kwargs: Any) -> Any:
+        try:
+            return self.client.containers.run(image, **kwargs)
+        except docker_errors() as e:
+            raise from_docker_error(e, action=f"start {kwargs.get('name', image)}") from e
+
+    def create_container(self, image: str, **kwargs: Any) -> Any | None:
+        """A created (not started) container; None when its name is taken (409)."""
+        import docker.errors
+
+        try:
+            return self.client.containers.create(image, **kwargs)
+        except docker.errors.APIError as e:
+            if e.status_code == 409:
+                return None
+            raise from_docker_error(e, action=f"create {kwargs.get('name', image)}") from e
+
+    def act(self, obj: Any, method: str, *args: Any, missing_ok: bool = False, **kwargs: Any) -> Any:
+        """Call ``method`` of a container or service the SDK returned (start, stop, kill,
+        reload, remove, top, tasks, update); with ``missing_ok`` one that is gone is no error."""
+        import docker.errors
+
+        try:
+            return getattr(obj, method)(*args, **kwargs)
+        except docker_errors() as e:
+            if missing_ok and isinstance(e, docker.errors.NotFound):
+                return None
+            raise from_docker_error(e, action=f"{method} {getattr(obj, 'name', obj)}") from e
+
+    # --- images, networks, volumes, services ------------------------------------------------
+
+    def image(self, ref: str) -> Any | None:
+        return self._get(self.client.images, ref, "image ")
+
+    def build_image(self, **kwargs: Any) -> None:
+        try:
+            self.client.images.build(**kwargs)
+        except docker_errors() as e:
+            raise from_docker_error(e, action=f"build {kwargs.get('tag', 'an image')}") from e
+
+    def ensure_network(self, name: str, *, driver: str, labels: dict[str, str]) -> None:
+        try:
+            if any(n.name == name for n in self.client.networks.list(names=[name])):
+                return
+            self.client.networks.create(name, driver=driver, attachable=driver == "overlay",
+                                        labels=labels, check_duplicate=True)
+        except docker_errors() as e:
+            raise from_docker_error(e, action=f"create network {name}") from e
+
+    def create_volume(self, name: str, labels: dict[str, str]) -> None:
+        try:
+            self.client.volumes.create(name, labels=labels)
+        except docker_errors() as e:
+            raise from_docker_error(e, action=f"create volume {name}") from e
+
+    def service(self, name: str) -> Any | None:
+        return self._get(self.client.services, name, "service ")
+
+    def create_service(self, **spec: Any) -> Any:
+        try:
+            return self.client.services.create(**spec)
+        except docker_errors() as e:
+            raise from_docker_error(e, action=f"create service {spec.get('name')}") from e
+
     def swarm_active(self) -> bool:
-        info = self.client.info()
+        try:
+            info = self.client.info()
+        except docker_errors() as e:
+            raise from_docker_error(e, action="docker info") from e
         return bool(info.get("Swarm", {}).get("ControlAvailable"))
 
     def close(self) -> None:

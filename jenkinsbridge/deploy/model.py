@@ -29,7 +29,7 @@ def who() -> str:
     if not user:
         try:
             user = getpass.getuser()
-        except Exception:
+        except (KeyError, OSError):  # no login name and no passwd entry
             user = "unknown"
     build = os.environ.get("BUILD_TAG")
     return f"{user}@{socket.gethostname()}" + (f" ({build})" if build else "")
@@ -65,8 +65,6 @@ class Deployment:
 
     app: str
     env: str
-    target: Literal["compose", "swarm"]
-    strategy: Literal["standard", "rolling", "blue-green"]
     image: str
     spec: Deploy
     extra_labels: dict[str, str] = field(default_factory=dict)
@@ -101,8 +99,16 @@ class Deployment:
             raise UsageError(f"--image: {e}") from e
         merged = {**spec.labels, **(labels or {})}
         compose_file = Path(spec.compose_file) if spec.compose_file else None
-        return cls(app=spec.app or job.name, env=env, target=spec.target, strategy=spec.strategy,
-                   image=image, spec=spec, extra_labels=merged, compose_file=compose_file)
+        return cls(app=spec.app or job.name, env=env, image=image, spec=spec, extra_labels=merged,
+                   compose_file=compose_file)
+
+    @property
+    def target(self) -> Literal["compose", "swarm"]:
+        return self.spec.target
+
+    @property
+    def strategy(self) -> Literal["standard", "rolling", "blue-green"]:
+        return self.spec.strategy
 
     # --- names --------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from jenkinsbridge.deploy.engine import Engine
-from jenkinsbridge.errors import DeployError
+from jenkinsbridge.errors import DeployError, DockerOperationError
 
 __all__ = ["RELEASE_ACTIONS", "digest_of", "find_release", "identity", "is_current", "kept_references", "matches",
            "previous_release", "reference_of"]
@@ -83,12 +83,13 @@ def reference_of(record: dict[str, Any]) -> str:
 def digest_of(engine: Engine, image: str) -> str | None:
     """``repository@sha256:...`` of ``image`` on the engine when it came from a registry,
     else the image ID; None when the engine does not know the image."""
-    import docker.errors
-
     try:
-        img = engine.client.images.get(image)
-    except (docker.errors.DockerException, ValueError) as e:
+        img = engine.image(image)
+    except (DockerOperationError, ValueError) as e:
         log.debug("no digest for %s: %s", image, e)
+        return None
+    if img is None:
+        log.debug("no digest for %s: the engine does not know it", image)
         return None
     if "@" in image:
         return image

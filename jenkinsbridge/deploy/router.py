@@ -14,10 +14,11 @@ from typing import Any
 from jenkinsbridge.deploy.engine import Engine
 from jenkinsbridge.deploy.model import Deployment, Server
 from jenkinsbridge.deploy.templates import render_nginx
-from jenkinsbridge.errors import DeployError, DockerOperationError, from_docker_error
+from jenkinsbridge.errors import DeployError, DockerOperationError
 from jenkinsbridge.render.environment import templates_dir
+from jenkinsbridge.waiting import poll
 
-__all__ = ["ROUTER_IMAGE", "Router", "ensure_network", "router_image"]
+__all__ = ["ROUTER_IMAGE", "Router", "router_image"]
 
 log = logging.getLogger(__name__)
 ROUTER_IMAGE = "jenkinsbridge/router"
@@ -26,16 +27,11 @@ STATE_DIR = "/var/lib/jenkinsbridge"
 
 def router_image(engine: Engine, base_image: str) -> str:
     """The router image for ``base_image`` on this engine, built there when missing."""
-    import docker.errors
-
     dockerfile = (templates_dir() / "deploy" / "router.Dockerfile").read_bytes()
     digest = hashlib.sha256(dockerfile + base_image.encode()).hexdigest()[:12]
     tag = f"{ROUTER_IMAGE}:{digest}"
-    try:
-        engine.client.images.get(tag)
+    if engine.image(tag) is not None:
         return tag
-    except docker.errors.ImageNotFound:
-        pass
     conf = _initial_conf().encode()
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:
@@ -46,32 +42,17 @@ def router_image(engine: Engine, base_image: str) -> str:
     buf.seek(0)
     log.info("building the router image %s from %s", tag, base_image)
     try:
-        engine.client.images.build(fileobj=buf, custom_context=True, tag=tag, rm=True,
-                                   buildargs={"BASE_IMAGE": base_image}, network_mode="host",
-                                   labels={"io.jenkinsbridge.router": "1"})
-    except Exception as e:
-        raise from_docker_error(e, action=f"build the router image from {base_image}") from e
+        engine.build_image(fileobj=buf, custom_context=True, tag=tag, rm=True,
+                           buildargs={"BASE_IMAGE": base_image}, network_mode="host",
+                           labels={"io.jenkinsbridge.router": "1"})
+    except DockerOperationError as e:
+        raise DockerOperationError(f"build the router image from {base_image}: {e}", status=e.status) from e
     return tag
 
 
 def _initial_conf() -> str:
     return ("worker_processes 1;\npid /run/nginx.pid;\nevents {}\n"
             "http { server { listen 80; return 503; } }\n")
-
-
-def ensure_network(engine: Engine, d: Deployment) -> None:
-    found = engine.client.networks.list(names=[d.network])
-    if any(n.name == d.network for n in found):
-        return
-    try:
-        if d.target == "swarm":
-            engine.client.networks.create(d.network, driver="overlay", attachable=True,
-                                          labels=d.labels(), check_duplicate=True)
-        else:
-            engine.client.networks.create(d.network, driver="bridge", labels=d.labels(),
-                                          check_duplicate=True)
-    except Exception as e:
-        raise from_docker_error(e, action=f"create network {d.network}") from e
 
 
 class Router:
@@ -88,28 +69,22 @@ class Router:
         c = self.container
         if c is not None:
             if c.status != "running":
-                c.start()
+                self.engine.act(c, "start")
             return c
         d = self.d
         publish = d.spec.publish
         if publish is None:
             raise DeployError(f"deploy {d.env}: set `publish` (the host port the router serves on)")
-        try:
-            self.engine.client.volumes.create(d.state_volume, labels=d.labels())
-            c = self.engine.client.containers.run(
-                image, name=d.router_name, detach=True, labels=d.labels(role="router"),
-                ports={"80/tcp": (d.spec.bind, publish)}, network=d.network,
-                volumes={d.state_volume: {"bind": STATE_DIR, "mode": "rw"}},
-                restart_policy={"Name": "unless-stopped"},
-            )
-        except Exception as e:
-            raise from_docker_error(e, action=f"start the router {d.router_name}") from e
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            code, _ = self.engine.exec(c, ["curl", "-s", "-o", "/dev/null", "http://127.0.0.1/"])
-            if code == 0:
-                return c
-            time.sleep(0.2)
+        self.engine.create_volume(d.state_volume, d.labels())
+        c = self.engine.run_container(
+            image, name=d.router_name, detach=True, labels=d.labels(role="router"),
+            ports={"80/tcp": (d.spec.bind, publish)}, network=d.network,
+            volumes={d.state_volume: {"bind": STATE_DIR, "mode": "rw"}},
+            restart_policy={"Name": "unless-stopped"},
+        )
+        probe = ["curl", "-s", "-o", "/dev/null", "http://127.0.0.1/"]
+        if poll(lambda: self.engine.exec(c, probe)[0] == 0, 15, interval=0.2):
+            return c
         raise DeployError(f"the router {d.router_name} did not start answering")
 
     def apply(self, servers: list[Server], *, dynamic: bool = False) -> float:
@@ -132,24 +107,22 @@ class Router:
         before = self._workers(c)
         t0 = time.monotonic()
         try:
-            c.kill(signal="SIGHUP")  # nginx reloads; old workers finish their requests
-        except Exception as e:
+            self.engine.act(c, "kill", signal="SIGHUP")  # nginx reloads; old workers finish their requests
+        except DockerOperationError as e:
             raise DeployError(f"cannot signal the router to reload: {e}") from e
+
         # in effect once workers of the new config run and the old ones stopped
         # accepting (they show as "shutting down" while their requests finish)
-        deadline = t0 + 10
-        while time.monotonic() < deadline:
+        def switched() -> bool:
             active = self._workers(c)
-            if active - before and not active & before:
-                return time.monotonic() - t0
-            time.sleep(0.01)
+            return bool(active - before) and not active & before
+
+        if poll(switched, 10 - (time.monotonic() - t0), interval=0.01):
+            return time.monotonic() - t0
         raise DeployError("the router did not take its new configuration within 10 s")
 
     def _workers(self, c: Any) -> set[str]:
-        try:
-            procs = c.top(ps_args="-o pid,args").get("Processes") or []
-        except Exception as e:
-            raise from_docker_error(e, action=f"list processes of {c.name}") from e
+        procs = self.engine.act(c, "top", ps_args="-o pid,args").get("Processes") or []
         return {p[0] for p in procs if len(p) > 1 and p[1].strip() == "nginx: worker process"}
 
     def probe(self, host: str, port: int, path: str) -> bool:
@@ -164,11 +137,8 @@ class Router:
     def wait_serving(self, path: str, timeout: float) -> None:
         """Until the router itself answers ``path`` from a backend (for swarm services
         its DNS cache holds answers for a second)."""
-        deadline = time.monotonic() + timeout
-        while not self.probe("127.0.0.1", 80, path):
-            if time.monotonic() > deadline:
-                raise DeployError(f"the router {self.d.router_name} does not reach the app on {path}")
-            time.sleep(0.1)
+        if not poll(lambda: self.probe("127.0.0.1", 80, path), timeout, interval=0.1):
+            raise DeployError(f"the router {self.d.router_name} does not reach the app on {path}")
 
     def conf(self) -> str:
         c = self.container
@@ -180,7 +150,4 @@ class Router:
     def remove(self) -> None:
         c = self.container
         if c is not None:
-            try:
-                c.remove(force=True)
-            except Exception as e:
-                raise DockerOperationError(f"remove {c.name}: {e}") from e
+            self.engine.act(c, "remove", force=True)

@@ -19,7 +19,7 @@ from typing import Any
 from jenkinsbridge.deploy.engine import Engine
 from jenkinsbridge.deploy.model import LABEL, Deployment, Record, who
 from jenkinsbridge.deploy.router import STATE_DIR, Router
-from jenkinsbridge.errors import DeployError, LockHeldError, from_docker_error
+from jenkinsbridge.errors import DeployError, LockHeldError
 
 __all__ = ["HISTORY_KEEP", "Lock", "State"]
 
@@ -87,20 +87,14 @@ class Lock:
         self.release()
 
     def acquire(self) -> None:
-        import docker.errors
-
         labels = self.d.labels(role="lock")
         labels.update({f"{LABEL}.holder": self.holder, f"{LABEL}.token": self.token,
                        f"{LABEL}.since": f"{time.time():.0f}",
                        f"{LABEL}.expires": f"{time.time() + self.ttl:.0f}"})
         for _ in range(2):
-            try:
-                self.engine.client.containers.create(self.image, name=self.d.lock_name, labels=labels,
-                                                     command=["true"], network_disabled=True)
+            if self.engine.create_container(self.image, name=self.d.lock_name, labels=labels,
+                                            command=["true"], network_disabled=True) is not None:
                 return
-            except docker.errors.APIError as e:
-                if e.status_code != 409:
-                    raise from_docker_error(e, action=f"take the deploy lock {self.d.lock_name}") from e
             held = self.engine.container(self.d.lock_name)
             if held is None:
                 continue
@@ -109,7 +103,7 @@ class Lock:
             if expires < time.time():
                 log.warning("removing the stale deploy lock of %s held by %s", self.d.base,
                             hl.get(f"{LABEL}.holder"))
-                held.remove(force=True)
+                self.engine.act(held, "remove", force=True, missing_ok=True)
                 continue
             holder = hl.get(f"{LABEL}.holder", "unknown")
             since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(float(hl.get(f"{LABEL}.since", "0"))))
@@ -121,4 +115,4 @@ class Lock:
     def release(self) -> None:
         held = self.engine.container(self.d.lock_name)
         if held is not None and held.labels.get(f"{LABEL}.token") == self.token:
-            held.remove(force=True)
+            self.engine.act(held, "remove", force=True, missing_ok=True)

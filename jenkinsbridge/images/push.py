@@ -3,9 +3,7 @@ transient failures, and the digest the registry stored, checked against its own 
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ from jenkinsbridge.errors import (
     from_docker_error,
     from_registry_message,
 )
+from jenkinsbridge.fsutil import write_atomic
 from jenkinsbridge.images.credentials import Credentials
 from jenkinsbridge.images.progress import NullProgress, Progress
 from jenkinsbridge.images.registry import RegistryAPI
@@ -144,11 +143,4 @@ def push_references(client: Any, api: RegistryAPI, references: list[str], *,
 
 def write_digest_file(path: Path, reference: str) -> None:
     """Write ``repository@sha256:...`` and a newline, atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(reference + "\n")
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    write_atomic(path, reference + "\n")

@@ -124,7 +124,7 @@ class RegistryAPI:
                                            f"{_reason(e)}", registry=self.registry) from e
         if r.status_code in (429, 500, 502, 503, 504):
             raise RegistryUnreachableError(f"registry {self.registry} answered HTTP {r.status_code}",
-                                           registry=self.registry)
+                                           registry=self.registry, retry_after=r.headers.get("Retry-After"))
         return r
 
     def _tls_error(self, e: Exception) -> RegistryError:

@@ -31,7 +31,7 @@ def deployed_references(job: Job, env: Mapping[str, str]) -> set[str]:
     """What every deploy environment of the job runs or can roll back to."""
     from jenkinsbridge.deploy.engine import engine_for
     from jenkinsbridge.deploy.model import Deployment
-    from jenkinsbridge.deploy.run import in_use
+    from jenkinsbridge.deploy.operations import in_use
 
     out: set[str] = set()
     for spec in job.deploy:

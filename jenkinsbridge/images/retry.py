@@ -1,35 +1,18 @@
-"""Retries with exponential backoff for transient registry errors."""
+"""Retries of registry requests: the shared backoff (:mod:`jenkinsbridge.retry`) on
+RegistryUnreachableError, with the settings users give in the environment."""
 
 from __future__ import annotations
 
-import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from jenkinsbridge.errors import RegistryUnreachableError, UsageError
+from jenkinsbridge.retry import Retry, retry
 
 __all__ = ["Retry", "retry_from_env", "with_retries"]
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Retry:
-    """``attempts`` tries in all; waits ``delay``, ``delay*factor``, ... up to ``max_delay``."""
-
-    attempts: int = 4
-    delay: float = 1.0
-    factor: float = 2.0
-    max_delay: float = 20.0
-
-    def delays(self) -> Iterator[float]:
-        wait = self.delay
-        for _ in range(self.attempts - 1):
-            yield min(wait, self.max_delay)
-            wait *= self.factor
 
 
 def retry_from_env(env: Mapping[str, str]) -> Retry:
@@ -44,26 +27,22 @@ def retry_from_env(env: Mapping[str, str]) -> Retry:
     return Retry(attempts=attempts, delay=delay)
 
 
-def with_retries(action: Callable[[], T], retry: Retry, *, what: str,
+def with_retries(action: Callable[[], T], policy: Retry, *, what: str,
                  on_retry: Callable[[str], None] | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> T:
     """Run ``action``; on RegistryUnreachableError wait and try again, then give up clearly."""
-    delays = retry.delays()
-    attempt = 1
     started = time.monotonic()
-    while True:
-        try:
-            return action()
-        except RegistryUnreachableError as e:
-            wait = next(delays, None)
-            if wait is None:
-                spent = time.monotonic() - started
-                raise RegistryUnreachableError(
-                    f"{e} (gave up after {attempt} attempt(s) in {spent:.0f}s)",
-                    registry=e.registry) from e
-            text = f"{what}: {e}; retrying in {wait:g}s (attempt {attempt + 1}/{retry.attempts})"
-            log.info(text)
-            if on_retry is not None:
-                on_retry(text)
-            sleep(wait)
-            attempt += 1
+    tries = [0]
+
+    def counted() -> T:
+        tries[0] += 1
+        return action()
+
+    try:
+        return retry(counted, policy, transient=lambda e: isinstance(e, RegistryUnreachableError),
+                     what=what, on_retry=on_retry, sleep=sleep,
+                     retry_after=lambda e: e.retry_after if isinstance(e, RegistryUnreachableError) else None)
+    except RegistryUnreachableError as e:
+        spent = time.monotonic() - started
+        raise RegistryUnreachableError(f"{e} (gave up after {tries[0]} attempt(s) in {spent:.0f}s)",
+                                       registry=e.registry) from e

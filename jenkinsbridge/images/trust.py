@@ -12,13 +12,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
 import shlex
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from jenkinsbridge.errors import UsageError
+from jenkinsbridge.fsutil import write_atomic
 
 __all__ = ["CERTS_D", "EngineTrust", "TlsMaterial", "engine_trust", "resolve_tls"]
 
@@ -91,13 +91,7 @@ def _install_hint(ca: Path | None, directory: Path, local: bool) -> str:
 
 
 def _write(path: Path, data: bytes, mode: int) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        os.write(fd, data)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    write_atomic(path, data, mode=mode, make_parents=False)
 
 
 def _install_ca(ca: Path, directory: Path) -> Path:

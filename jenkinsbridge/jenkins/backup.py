@@ -17,14 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jenkinsbridge.errors import UsageError
+from jenkinsbridge.fsutil import staged_directory
 from jenkinsbridge.jenkins.inventory import list_inventory
 from jenkinsbridge.jenkins.normalize import keep_folder_credentials, without_folder_credentials
 from jenkinsbridge.jenkins.wire import JenkinsWire
@@ -60,9 +59,14 @@ def backup(wire: JenkinsWire, out: Path, *, workers: int = 4) -> BackupResult:
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         configs = dict(zip(paths, pool.map(wire.item_config, paths), strict=True))
         views = dict(zip(root_views, pool.map(lambda n: wire.view_config("", n), root_views), strict=True))
-    tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
+    items = [{"path": p, "class": inv.items[p].cls, "kind": "folder" if inv.items[p].is_folder else "job"}
+             for p in paths]
+    manifest: dict[str, Any] = {
+        "format": FORMAT, "url": wire.url,
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "items": items, "views": root_views,
+    }
+    with staged_directory(out) as tmp:
         for path, xml in configs.items():
             target = tmp / "items" / Path(*path.split("/")) / "config.xml"
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -71,20 +75,7 @@ def backup(wire: JenkinsWire, out: Path, *, workers: int = 4) -> BackupResult:
             target = tmp / "views" / f"{name}.xml"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(xml, encoding="utf-8")
-        items = [{"path": p, "class": inv.items[p].cls, "kind": "folder" if inv.items[p].is_folder else "job"}
-                 for p in paths]
-        manifest: dict[str, Any] = {
-            "format": FORMAT, "url": wire.url,
-            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "items": items, "views": root_views,
-        }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        if out.exists():
-            out.rmdir()
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     log.info("saved %d item(s) and %d view(s) to %s", len(items), len(root_views), out)
     return BackupResult(out, items=items, views=root_views)
 

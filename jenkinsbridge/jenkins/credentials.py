@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from jenkinsbridge.errors import CredentialsMissingError, JenkinsApiError
 from jenkinsbridge.jenkins.wire import JenkinsWire
 from jenkinsbridge.render import RenderedJob
+from jenkinsbridge.spec.credentials import credential_refs as spec_credential_refs
 
 __all__ = ["check_credentials", "credential_refs"]
 
@@ -26,17 +27,9 @@ SYSTEM_SCOPE = "scope SYSTEM: only Jenkins itself may use it, jobs cannot (give 
 
 def credential_refs(job: RenderedJob) -> dict[str, str]:
     """Credentials ID -> what uses it, for one rendered job."""
-    spec = job.job
     refs: dict[str, str] = {}
-    if spec.source.credentials:
-        refs[spec.source.credentials] = "source"
-    if spec.image is not None and spec.image.credentials:
-        refs.setdefault(spec.image.credentials, "image")
-    for d in spec.deploy:
-        if d.tls_credentials:
-            refs.setdefault(d.tls_credentials, f"deploy {d.env}")
-    if spec.notify.dingtalk:
-        refs.setdefault(spec.notify.dingtalk, "notify.dingtalk")
+    for ref in spec_credential_refs(job.job):
+        refs.setdefault(ref.id, ref.use)
     return refs
 
 

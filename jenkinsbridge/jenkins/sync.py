@@ -263,7 +263,7 @@ class Syncer:
                     if not transient or attempt == attempts:
                         raise
                     log.warning("create %s: %s; not created, trying again", d.path, e)
-                    time.sleep(self.wire.backoff * attempt)
+                    self.wire.pause(attempt)
                     continue
                 if hash_in(description) == d.digest:
                     log.info("create %s: answer lost but the item is there as wanted", d.path)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import re
 import threading
 import time
@@ -40,6 +39,7 @@ from jenkinsbridge.errors import (
     from_http_error,
 )
 from jenkinsbridge.jenkins import endpoints as ep
+from jenkinsbridge.retry import Retry, retry
 
 __all__ = ["RETRY_STATUSES", "JenkinsWire"]
 
@@ -53,13 +53,25 @@ _XML = {"Content-Type": "application/xml; charset=utf-8"}
 
 class _HttpFailure(Exception):
     def __init__(self, response: requests.Response) -> None:
-        super().__init__(response.status_code)
+        super().__init__(f"HTTP {response.status_code}")
         self.response = response
 
 
 class _Refused(JenkinsUnreachableError):
     """Nothing listens (connection refused): the controller is down or restarting; the
     request never reached it."""
+
+
+def _transient(e: BaseException, idempotent: bool) -> bool:
+    """502/503/504, resets and timeouts for idempotent requests only; a refused
+    connection never reached Jenkins: even a create may be sent again."""
+    if isinstance(e, _HttpFailure):
+        return idempotent and e.response.status_code in RETRY_STATUSES
+    return isinstance(e, _Refused) or (idempotent and isinstance(e, JenkinsUnreachableError))
+
+
+def _retry_after(e: BaseException) -> str | None:
+    return e.response.headers.get("Retry-After") if isinstance(e, _HttpFailure) else None
 
 
 class _Redirected(Exception):
@@ -86,6 +98,8 @@ class JenkinsWire:
         self.retries = retries
         self.outage = outage
         self.backoff = backoff
+        # exponential from ``backoff`` up to 8 s, each wait in [50%, 100%] of that
+        self.policy = Retry(attempts=retries + 1, delay=backoff, max_delay=8.0, jitter=0.5)
         self._sleep = sleep
         # python-jenkins's crumb: None not known yet, False none needed, else the issuer's answer
         if token and _API_TOKEN.fullmatch(token):
@@ -129,55 +143,51 @@ class JenkinsWire:
                 headers: dict[str, str] | None = None, idempotent: bool | None = None,
                 action: str | None = None) -> requests.Response:
         """Send one request; retry it when that is safe; raise the precise error."""
-        if idempotent is None:
-            idempotent = method in {"GET", "HEAD"}
+        safe = method in {"GET", "HEAD"} if idempotent is None else idempotent
         hdrs = dict(headers or {})
         crumb_retried = False
-        attempt = 0
-        started = time.monotonic()
 
-        def again(outage: bool) -> bool:
-            if attempt < self.retries:
-                return True
-            return outage and attempt < _MAX_ATTEMPTS and time.monotonic() - started < self.outage
+        def once() -> requests.Response:
+            nonlocal crumb_retried
+            while True:
+                if method == "POST":
+                    self._ensure_crumb()
+                try:
+                    return self._send(method, path, data, hdrs, crumb=method == "POST")
+                except _HttpFailure as f:
+                    resp = f.response
+                    if (resp.status_code == 403 and method == "POST" and not crumb_retried
+                            and "no valid crumb" in resp.text.lower()):
+                        # Refused before anything happened: safe to send again with a fresh crumb.
+                        log.info("crumb refused (session expired?): fetching a new one")
+                        self._drop_crumb()
+                        crumb_retried = True
+                        continue
+                    raise
 
-        while True:
-            if method == "POST":
-                self._ensure_crumb()
-            try:
-                return self._send(method, path, data, hdrs, crumb=method == "POST")
-            except _HttpFailure as f:
-                resp = f.response
-                status = resp.status_code
-                if status == 403 and method == "POST" and "no valid crumb" in resp.text.lower() and not crumb_retried:
-                    # Refused before anything happened: safe to send again with a fresh crumb.
-                    log.info("crumb refused (session expired?): fetching a new one")
-                    self._drop_crumb()
-                    crumb_retried = True
-                    continue
-                if status in RETRY_STATUSES and idempotent and again(status == 503):
-                    attempt += 1
-                    self._wait(attempt, resp, f"{method} {path}: HTTP {status}")
-                    continue
-                raise from_http_error(status, self.url + path, resp.text, action=action or method,
-                                      headers=dict(resp.headers)) from f
-            except JenkinsUnreachableError as e:
-                # a refused connection never reached Jenkins: even a create may be sent again
-                if (idempotent or isinstance(e, _Refused)) and again(isinstance(e, _Refused)):
-                    attempt += 1
-                    self._wait(attempt, None, str(e))
-                    continue
-                raise
+        try:
+            return retry(once, self.policy, transient=lambda e: _transient(e, safe), what=f"{method} {path}",
+                         retry_after=_retry_after, longer=self._in_outage, on_retry=self._count_retry,
+                         sleep=self._sleep)
+        except _HttpFailure as f:
+            resp = f.response
+            raise from_http_error(resp.status_code, self.url + path, resp.text, action=action or method,
+                                  headers=dict(resp.headers)) from f
 
-    def _wait(self, attempt: int, resp: requests.Response | None, why: str) -> None:
-        delay = min(self.backoff * (2 ** (attempt - 1)), 8.0) * random.uniform(0.5, 1.0)
-        after = resp.headers.get("Retry-After") if resp is not None else None
-        if after and after.isdigit():
-            delay = min(max(delay, float(after)), 30.0)
+    def _in_outage(self, e: BaseException, attempt: int, spent: float) -> bool:
+        """While the controller restarts (connection refused, or 503 while it starts up)
+        retries go on for up to ``outage`` seconds."""
+        restarting = isinstance(e, _Refused) or (isinstance(e, _HttpFailure) and e.response.status_code == 503)
+        return restarting and attempt <= _MAX_ATTEMPTS and spent < self.outage
+
+    def _count_retry(self, text: str) -> None:
         with self._lock:
             self.stats["retries"] += 1
-        log.warning("%s; retry %d/%d in %.2fs", why, attempt, self.retries, delay)
-        self._sleep(delay)
+        log.warning(text)
+
+    def pause(self, attempt: int) -> None:
+        """Wait as before retry number ``attempt`` (for callers that retry by themselves)."""
+        self._sleep(self.policy.wait(attempt))
 
     # -- crumbs (python-jenkins's ``crumb``: None unknown, False not needed, else the crumb)
     def _ensure_crumb(self) -> None:

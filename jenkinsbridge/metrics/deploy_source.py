@@ -51,7 +51,7 @@ def events_from_history(job: str, env: str, records: Iterable[dict[str, Any]], *
 def read_deploys(job: Job, env: str, engine_for: Callable[[Deploy], Any]) -> list[DeployEvent]:
     """The history of ``job`` in ``env`` as events; [] when the job has no such env."""
     from jenkinsbridge.deploy.model import Deployment
-    from jenkinsbridge.deploy.run import history
+    from jenkinsbridge.deploy.operations import history
 
     if not any(d.env == env for d in job.deploy):
         return []

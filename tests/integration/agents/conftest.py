@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from jenkinsbridge.agents.backends import LABEL_CREATED, LABEL_NODE, LABEL_OWNER, LABEL_TEMPLATE
-from jenkinsbridge.agents.provisioner import node_prefix
+from jenkinsbridge.agents.nodes import node_prefix
 from tests.support.jenkins_double import JenkinsDouble
 
 AGENT_DIR = Path(__file__).resolve().parents[2] / "support" / "testagent"

@@ -10,8 +10,8 @@ from typing import Any
 
 from jenkinsbridge.agents.backends import LABEL_TEMPLATE
 from jenkinsbridge.agents.config import load_agents_config
+from jenkinsbridge.agents.connect import make_backend, make_controller
 from jenkinsbridge.agents.provisioner import Provisioner
-from jenkinsbridge.agents.runtime import make_backend, make_controller
 from tests.integration.agents.conftest import Finisher, our_containers, our_nodes, wait_for, write_config
 from tests.support.jenkins_double import JenkinsDouble
 

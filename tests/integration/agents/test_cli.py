@@ -14,9 +14,10 @@ import pytest
 
 from jenkinsbridge.agents.backends import LABEL_OWNER, Launch
 from jenkinsbridge.agents.config import load_agents_config
+from jenkinsbridge.agents.connect import make_backend, make_controller
 from jenkinsbridge.agents.controller import AgentController
-from jenkinsbridge.agents.provisioner import Provisioner, node_prefix
-from jenkinsbridge.agents.runtime import make_backend, make_controller
+from jenkinsbridge.agents.nodes import node_prefix
+from jenkinsbridge.agents.provisioner import Provisioner
 from tests.integration.agents.conftest import our_containers, our_nodes, run_cli, wait_for, write_config
 from tests.support.jenkins_double import JenkinsDouble
 

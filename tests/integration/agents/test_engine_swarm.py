@@ -10,9 +10,10 @@ import pytest
 
 from jenkinsbridge.agents.backends import LABEL_OWNER
 from jenkinsbridge.agents.config import load_agents_config
+from jenkinsbridge.agents.connect import make_backend, make_controller
+from jenkinsbridge.agents.nodes import node_prefix
 from jenkinsbridge.agents.policy import check_templates
-from jenkinsbridge.agents.provisioner import Provisioner, node_prefix
-from jenkinsbridge.agents.runtime import make_backend, make_controller
+from jenkinsbridge.agents.provisioner import Provisioner
 from tests.integration.agents.conftest import Finisher, wait_for, write_config
 from tests.support.jenkins_double import JenkinsDouble
 from tests.support.swarm import ensure_swarm

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from jenkinsbridge.agents.config import load_agents_config
-from jenkinsbridge.agents.placeholders import placeholder_prefix
+from jenkinsbridge.agents.connect import make_backend, make_controller
+from jenkinsbridge.agents.nodes import placeholder_prefix
 from jenkinsbridge.agents.provisioner import Provisioner
-from jenkinsbridge.agents.runtime import make_backend, make_controller
 from tests.integration.agents.conftest import Finisher, our_containers, our_nodes, wait_for, write_config
 from tests.support.jenkins_double import JenkinsDouble
 

@@ -28,7 +28,9 @@ def test_second_deploy_is_refused_then_stale_lock_expires(
     try:
         lock = f"{t.base}-lock"
         deadline = time.monotonic() + 60
-        while not docker_client.containers.list(all=True, filters={"name": lock}):
+        # the low-level list: containers.list() inspects each match and fails when the
+        # lock is released between the listing and the inspection
+        while not docker_client.api.containers(all=True, filters={"name": lock}):
             assert time.monotonic() < deadline, "the first deploy never took the lock"
             assert first.poll() is None, first.communicate()
             time.sleep(0.1)

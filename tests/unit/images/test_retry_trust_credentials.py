@@ -162,3 +162,17 @@ def test_credentials_from_a_docker_credential_helper(tmp_path: Path, monkeypatch
 def test_missing_credentials_hint_names_the_jenkins_credential() -> None:
     assert "'registry-creds'" in missing_credentials_hint("registry-creds")
     assert "withCredentials" in missing_credentials_hint("registry-creds")
+
+
+def test_the_registry_retry_after_is_honoured() -> None:
+    waits: list[float] = []
+    calls = iter([RegistryUnreachableError("HTTP 429", registry="r", retry_after="3"), "ok"])
+
+    def action() -> str:
+        item = next(calls)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    assert with_retries(action, Retry(attempts=3, delay=0.5), what="push", sleep=waits.append) == "ok"
+    assert waits == [3]

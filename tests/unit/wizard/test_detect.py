@@ -9,6 +9,7 @@ import pytest
 
 from jenkinsbridge.wizard.detect import detect
 from jenkinsbridge.wizard.gitinfo import strip_credentials
+from jenkinsbridge.wizard.releases import current
 from tests.support.wizard import FIXTURES, copy_fixture, make_git_repo
 
 # fixture -> (language, tool, version, a reason that must be given)
@@ -20,15 +21,15 @@ CASES = {
     "java-gradle-groovy": ("java-gradle", "gradle", "11", "sourceCompatibility says Java 11"),
     "node-npm": ("node", "npm", "20", "package-lock.json: installs with npm"),
     "node-pnpm": ("node", "pnpm", "20", "packageManager 'pnpm@9.1.0'"),
-    "node-yarn": ("node", "yarn", "18", "Yarn 1 (classic)"),
+    "node-yarn": ("node", "yarn", "20", "Yarn 1 (classic)"),  # engines 18.x || 20.x: the newest
     "node-yarn-berry": ("node", "yarn", None, "Yarn 2+ (Berry)"),
     "node-nolock": ("node", "npm", None, "no lockfile"),
-    "php": ("php", "composer", "8.1", "require.php '^8.1'"),
+    "php": ("php", "composer", current("php"), "require.php '^8.1'"),  # newest it allows
     "python-pip": ("python", "pip", "3.11", ".python-version"),
-    "python-poetry": ("python", "poetry", "3.10", "poetry.lock: installs with Poetry"),
+    "python-poetry": ("python", "poetry", current("python"), "poetry.lock: installs with Poetry"),
     "python-uv": ("python", "uv", "3.12", "uv.lock: installs with uv"),
-    "python-pyproject": ("python", "pip", "3.9", "requires-python '>=3.9, <4'"),
-    "go": ("go", "go", "1.21", "go directive 1.21"),
+    "python-pyproject": ("python", "pip", current("python"), "requires-python '>=3.9, <4'"),
+    "go": ("go", "go", current("go"), "go 1.21 is the minimum language version"),
     "cpp": ("cpp", "cmake", None, "C++ standard 20"),
 }
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from jenkinsbridge.render.languages import language_defaults
 from jenkinsbridge.spec import load_spec_text
+from jenkinsbridge.wizard.catalogue import Context
 from jenkinsbridge.wizard.detect import detect
 from jenkinsbridge.wizard.flow import DefaultsAsker, WizardResult, ask_all, run_wizard
 from jenkinsbridge.wizard.question import Answers, Question
-from jenkinsbridge.wizard.questions import Context
 from tests.support.wizard import FIXTURES, copy_fixture
 
 

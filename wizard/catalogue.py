@@ -1,6 +1,7 @@
-"""The wizard's questions, in the order they are asked. Defaults come from detection and
-each language's best practice; checks are the spec's own (jenkinsbridge.spec.checks), so
-an answer the wizard accepts is one the spec accepts."""
+"""The wizard's question catalogue: every question, in the order it is asked (what a
+question is lives in :mod:`question`). Defaults come from detection and each language's
+best practice; checks are the spec's own (jenkinsbridge.spec.checks), so an answer the
+wizard accepts is one the spec accepts."""
 
 from __future__ import annotations
 

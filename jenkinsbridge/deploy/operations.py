@@ -9,13 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 from jenkinsbridge.deploy import bluegreen, releases, rolling, standard
-from jenkinsbridge.deploy.compose import ComposeUnits
-from jenkinsbridge.deploy.context import Context
+from jenkinsbridge.deploy.context import Context, units_for
 from jenkinsbridge.deploy.engine import Engine
 from jenkinsbridge.deploy.model import Deployment, Record
-from jenkinsbridge.deploy.router import Router, ensure_network, router_image
+from jenkinsbridge.deploy.router import Router, router_image
 from jenkinsbridge.deploy.state import Lock, State
-from jenkinsbridge.deploy.swarm import SwarmUnits
 from jenkinsbridge.deploy.templates import user_service
 from jenkinsbridge.errors import DeployError, JenkinsbridgeError, UsageError
 
@@ -24,17 +22,12 @@ __all__ = ["deploy", "history", "in_use", "promote", "rollback", "status"]
 log = logging.getLogger(__name__)
 
 STRATEGIES: dict[str, Callable[[Context], None]] = {
-    "standard": standard.run,
-    "rolling": rolling.run,
-    "blue-green": bluegreen.run,
+    "standard": standard.release,
+    "rolling": rolling.release,
+    "blue-green": bluegreen.release,
 }
 
 
-def _check_target(engine: Engine, d: Deployment) -> None:
-    if d.compose_file is not None:
-        user_service(d.compose_file)  # a bad template is bad input, found before anything runs
-    if d.target == "swarm" and not engine.swarm_active():
-        raise DeployError("target swarm: the engine is not a swarm manager (docker swarm init?)")
 
 
 def _lock_ttl(d: Deployment) -> float:
@@ -47,16 +40,19 @@ def _lock_ttl(d: Deployment) -> float:
 
 def _operate(engine: Engine, d: Deployment, action: str, body: Callable[[Context], None],
              image: str | None = None, *, why: str = "") -> Record:
-    _check_target(engine, d)
+    if d.compose_file is not None:
+        user_service(d.compose_file)  # a bad template is bad input, found before anything runs
+    units = units_for(engine, d)
+    units.check_engine()
     image_router = router_image(engine, d.spec.router_base_image)
-    ensure_network(engine, d)
+    engine.ensure_network(d.network, driver=units.network_driver, labels=d.labels())
     with Lock(engine, d, image_router, ttl=_lock_ttl(d)):
         router = Router(engine, d)
         router.ensure(image_router)
         state = State(engine, d).load()
         rec = Record.start(d, action, image, why=why)
         rec.previous_image = (state.live or {}).get("image")
-        ctx = Context(engine, d, router, state, rec)
+        ctx = Context(d, units, router, state, rec)
         try:
             body(ctx)
             if action in releases.RELEASE_ACTIONS and rec.digest is None:
@@ -100,10 +96,10 @@ def rollback(engine: Engine, d: Deployment, *, to: str | None = None, why: str =
             if _idle_serves(ctx, back, target):
                 ctx.record.switch_seconds = round(bluegreen.switch_to(ctx, {back: 100}), 3)
                 ctx.record.color = back
-                ctx.state.data["live"] = {"color": back, "image": image, "unit": d.unit(back)}
+                ctx.live(back)
                 return
             log.info("the %s color does not run %s any more; deploying it again", back, image)
-            bluegreen.run(ctx, steps=[100])
+            bluegreen.release(ctx, steps=[100])
             return
         STRATEGIES[d.strategy](ctx)
 
@@ -153,29 +149,9 @@ def status(engine: Engine, d: Deployment) -> dict[str, Any]:
     out: dict[str, Any] = {"app": d.app, "env": d.env, "target": d.target, "strategy": d.strategy,
                            "live": state.live, "weights": state.data.get("weights", {}), "units": []}
     colors: list[str | None] = ["blue", "green"] if d.strategy == "blue-green" else [None]
+    units = units_for(engine, d)
     for color in colors:
-        tasks = _compose_tasks(engine, d, color) if d.target == "compose" else _swarm_tasks(engine, d, color)
+        tasks = units.tasks(color)
         if tasks:
             out["units"].append({"unit": d.unit(color), "color": color, "tasks": tasks})
-    return out
-
-
-def _compose_tasks(engine: Engine, d: Deployment, color: str | None) -> list[dict[str, Any]]:
-    out = []
-    for c in ComposeUnits(engine, d).containers(color):
-        health = (c.attrs.get("State", {}).get("Health") or {}).get("Status", "none")
-        out.append({"name": c.name, "state": c.status, "health": health,
-                    "image": c.labels.get("io.jenkinsbridge.image", ""), "digest": c.attrs.get("Image", "")})
-    return out
-
-
-def _swarm_tasks(engine: Engine, d: Deployment, color: str | None) -> list[dict[str, Any]]:
-    svc = SwarmUnits(engine, d).service(d.unit(color))
-    out = []
-    for t in svc.tasks(filters={"desired-state": "running"}) if svc else []:
-        ref = t["Spec"]["ContainerSpec"].get("Image", "")
-        state = t["Status"]["State"]
-        # Swarm reports a task running only once its health check passed
-        out.append({"name": t["ID"][:12], "state": state, "health": "healthy" if state == "running" else "starting",
-                    "image": ref.split("@")[0], "digest": ref.partition("@")[2]})
     return out

@@ -1,4 +1,4 @@
-"""Wiring for the agents commands: controller and backend from config and environment."""
+"""Connecting the agents commands: the controller and the Docker backend from config and environment."""
 
 from __future__ import annotations
 
