@@ -190,7 +190,7 @@ def _python(d: Path) -> Candidate | None:
         "dev_requirements": next((n for n in ("requirements-dev.txt", "requirements-test.txt")
                                   if (d / n).is_file()), None),
         "extra": next((e for e in ("test", "tests", "dev") if e in extras), None),
-        "installable": "pyproject.toml" in found or "setup.py" in found,
+        "installable": "setup.py" in found or bool({"project", "build-system"} & set(pyproject or {})),
         "ruff": any("ruff" in t for t in texts),
         "lock": next((n for n in ("uv.lock", "poetry.lock") if n in found), None),
     }

@@ -110,12 +110,27 @@ def _python(plan: StagePlan, c: Candidate) -> None:
         plan.notes.append(f"no requirements.txt: install the project itself (pip install {args})")
     if f.get("dev_requirements"):
         extra = f" -r {f['dev_requirements']}"
-        _rewrite(plan, lambda t: t + extra if re.search(r"pip3? install .*-r ", t) else t)
+        _rewrite(plan, lambda t: re.sub(r"(; fi)?$", lambda m: extra + (m.group(1) or ""), t, count=1)
+                 if re.search(r"pip3? install .*-r ", t) else t)
+    if f.get("requirements") and f.get("installable") and c.tool == "pip":
+        target = f".[{f['extra']}]" if f.get("extra") else "."
+        _rewrite(plan, lambda t: t + f"\n.venv/bin/pip install -q -e {shlex.quote(target)}"
+                 if re.search(r"pip3? install .*-r requirements\.txt", t) else t)
     if not f.get("ruff"):
+        _rewrite(plan, _without_ruff_install)
         for s in plan.stages:
             if re.search(r"\bruff\b", s["run"]):
                 plan.off.add(s["name"])
                 plan.notes.append(f"ruff is not among the project's tools: stage {s['name']!r} is off by default")
+
+
+def _without_ruff_install(text: str) -> str | None:
+    """An install line without ruff (the lint stage that runs it is dropped, not the install)."""
+    m = re.match(r"^(\s*\S*pip3? install)((?:\s+\S+)+)\s*$", text)
+    if not m or not re.search(r"(^|\s)ruff(\s|$)", m.group(2)):
+        return text
+    rest = [w for w in m.group(2).split() if w != "ruff"]
+    return None if all(w.startswith("-") for w in rest) else m.group(1) + " " + " ".join(rest)
 
 
 # --- Java, PHP -----------------------------------------------------------------------------

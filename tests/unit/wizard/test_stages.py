@@ -100,3 +100,26 @@ def test_other_language_candidate_is_ignored() -> None:
     c, _ = _plan("node-pnpm")
     plan = plan_stages("python", c)  # --language python over a node project
     assert plan.notes == [] and "pnpm" not in _runs(plan)
+
+
+def test_project_without_ruff_keeps_its_install_stage() -> None:
+    """requirements.txt with flask and pytest, no ruff: only the lint stage goes; the
+    install stage stays (without ruff) so pytest exists when the test stage runs it."""
+    _, plan = _plan("python-requirements")
+    on = [s for s in plan.stages if s["name"] not in plan.off]
+    assert [s["name"] for s in on] == ["install", "test"]
+    install = on[0]["run"]
+    assert "-r requirements.txt" in install and ".venv/bin/pip install -q pytest" in install
+    assert not re.search(r"\bruff\b", install)
+    assert "lint" in plan.off
+    assert on[1].get("needs") == ["install"]
+
+
+def test_installable_project_with_requirements_installs_both(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "requirements.txt").write_text("requests\n")
+    (tmp_path / "requirements-dev.txt").write_text("pytest\n")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\n')
+    c = next(c for c in detect(tmp_path).candidates)
+    runs = _runs(plan_stages("python", c))
+    assert "-r requirements.txt -r requirements-dev.txt; fi" in runs
+    assert ".venv/bin/pip install -q -e ." in runs
