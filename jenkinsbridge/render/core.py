@@ -16,7 +16,7 @@ from jinja2 import TemplateError
 from jenkinsbridge.errors import RenderError, UsageError
 from jenkinsbridge.render.environment import GroovyCode, environment, templates_dir
 from jenkinsbridge.render.jobxml import branch_source, job_parameters, job_triggers, scan_trigger
-from jenkinsbridge.render.languages import language_defaults
+from jenkinsbridge.render.languages import agent_label, language_defaults, tool_version
 from jenkinsbridge.render.scripts import pipeline_scripts
 from jenkinsbridge.spec.graph import stage_waves
 from jenkinsbridge.spec.loader import Spec
@@ -93,7 +93,7 @@ def _default_stage_block(language: str) -> GroovyCode:
 
 
 # indentation of a stage at the top level and inside `parallel`
-_PADS = (GroovyCode(""), GroovyCode(" " * 8))
+_PADS = (GroovyCode(" " * 8), GroovyCode(" " * 16))
 
 
 def job_context(job: Job) -> dict[str, Any]:
@@ -105,8 +105,9 @@ def job_context(job: Job) -> dict[str, Any]:
     ctx: dict[str, Any] = {
         "job": job,
         "lang": lang,
-        "label": job.agent.label or lang.label,
-        "tool_version": job.version or lang.version,
+        "label": agent_label(job),
+        "tools_label": job.agent.tools or TOOLS_LABEL,
+        "tool_version": tool_version(job),
         "stages": stages,
         "waves": stage_waves(stages),
         "artifacts": job.artifacts if job.artifacts is not None else lang.artifacts,
@@ -117,10 +118,14 @@ def job_context(job: Job) -> dict[str, Any]:
         "multibranch": multibranch,
         "scripts": pipeline_scripts(),
         "image_env": _image_env(job),
+        "approvals": any(d.approval for d in job.deploy),
+        "image_gate": _gate(job, job.image.branches) if job.image and multibranch else None,
+        "deploy_gates": [_gate(job, d.branches) if multibranch else None for d in job.deploy],
+        "stash": _stashes(job),
     }
     _check_stage_names(job, stages, ctx["waves"])
     ctx["stage_block"] = _default_stage_block(job.language) if job.stages is None else _stage_block(stages)
-    ctx["post"] = _post(bool(ctx["artifacts"]), ctx["notify_when"])
+    ctx["post"] = [c for c in _POST_ORDER if c in ctx["notify_when"]]
     if multibranch:
         ctx["scan"] = scan_trigger(job)
         ctx["source"] = branch_source(job)
@@ -132,7 +137,8 @@ def job_context(job: Job) -> dict[str, Any]:
 
 def _check_stage_names(job: Job, stages: list[Stage], waves: list[list[Stage]]) -> None:
     """Declarative pipelines need unique stage names, ours included."""
-    ours = ["Checkout", *(["Image"] if job.image else []), *(f"Deploy {d.env}" for d in job.deploy)]
+    ours = ["Build", "Checkout", *(["Image"] if job.image else []), *(f"Deploy {d.env}" for d in job.deploy),
+            *(f"Approve {d.env}" for d in job.deploy if d.approval)]
     ours += ["parallel: " + ", ".join(s.name for s in w) for w in waves if len(w) > 1]
     for st in stages:
         if st.name in ours:
@@ -147,10 +153,31 @@ _POST_ORDER = ("always", "changed", "fixed", "regression", "aborted", "success",
                "unsuccessful", "failure")
 
 
-def _post(archive: bool, notify_when: list[str]) -> list[tuple[str, bool, bool]]:
-    """(condition, archive artifacts, notify) per post condition, each condition once."""
-    conds = set(notify_when) | ({"success"} if archive else set())
-    return [(c, archive and c == "success", c in notify_when) for c in _POST_ORDER if c in conds]
+# the label of the agents that run Image and Deploy (docker CLI and jenkinsbridge on board;
+# jenkins-docker/agents/tools)
+TOOLS_LABEL = "jenkinsbridge-tools"
+
+
+def _gate(job: Job, branches: list[str]) -> dict[str, Any]:
+    """Which branches of a multibranch job run a stage: the spec's list, else the source
+    branch, else (the source branch is a pattern such as ``*``) the primary branch."""
+    if branches:
+        return {"branches": branches, "primary": False}
+    if not any(c in job.source.branch for c in "*?"):
+        return {"branches": [job.source.branch], "primary": False}
+    return {"branches": [], "primary": True}
+
+
+def _stashes(job: Job) -> list[dict[str, str]]:
+    """What the Build stage hands to the tools agents: the workspace (with .git, for the
+    image's tags) to the Image stage, the spec and compose files to the Deploy stages."""
+    out = []
+    if job.image:
+        out.append({"name": "jenkinsbridge-workspace", "includes": "**"})
+    if job.deploy:
+        files = [job.spec_file, *sorted({d.compose_file for d in job.deploy if d.compose_file})]
+        out.append({"name": "jenkinsbridge-deploy", "includes": ", ".join(files)})
+    return out
 
 
 def _image_env(job: Job) -> list[str]:

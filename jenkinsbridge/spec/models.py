@@ -115,6 +115,9 @@ class Source(_Model):
     branch: NonEmpty = Field("main", description="Branch to build (a pattern for multibranch)")
     credentials: CredId | None = Field(None, description="Jenkins credentials ID for checkout")
     provider: Literal["github", "gitlab", "git"] = "git"
+    webhook_secret: CredId | None = Field(
+        None, description="Credentials ID (secret text) of the webhook secret token; a GitLab "
+        "server's webhookSecretCredentialsId")
 
     @field_validator("branch")
     @classmethod
@@ -135,6 +138,9 @@ class Agent(_Model):
     label: LabelExpr | None = Field(
         None, description="Label expression the build binds to; the language's when unset")
     image: ImageRef | None = Field(None, description="Agent image for `jenkinsbridge run`")
+    tools: LabelExpr | None = Field(
+        None, description="Label of the agents that run the Image and Deploy stages (docker CLI and "
+        "jenkinsbridge); jenkinsbridge-tools when unset")
 
 
 class Stage(_Model):
@@ -184,6 +190,9 @@ class Image(_Model):
     build_args: dict[EnvName, Text] = Field(default_factory=dict)
     target: Text | None = None
     insecure: bool = Field(False, description="Allow plain HTTP to a registry off loopback")
+    branches: list[NonEmpty] = Field(
+        default_factory=list, description="Multibranch: branches (patterns) that build and push the "
+        "image; the source branch, or the primary branch when that is a pattern")
 
 
 class Health(_Model):
@@ -226,6 +235,10 @@ class Deploy(_Model):
     publish: Port | None = Field(None, description="The host's port")
     health: Health = Field(default_factory=Health)
     approval: Text | None = Field(None, description="Users or groups who must approve")
+    approval_timeout: int = Field(
+        1440, ge=1, le=43200, description="Minutes an approval waits before the build is aborted")
+    branches: list[NonEmpty] = Field(
+        default_factory=list, description="Multibranch: branches (patterns) that deploy; as image.branches")
     compose_file: Text | None = Field(None, description="The user's compose template")
     app: ItemName | None = Field(None, description="Application name; the job name when unset")
     environment: dict[EnvName, Text] = Field(default_factory=dict)
@@ -295,6 +308,15 @@ class Job(_Model):
         default_factory=list, description="List views (in the job's folder) that show this job")
     spec_file: Text = Field(
         "jenkinsbridge.yaml", description="Path of this spec in the repository, for deploy steps")
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, v: str | None) -> str | None:
+        # the version becomes part of an agent label (jdk-21) and an image tag
+        if v is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", v):
+            raise ValueError(f"{v!r} is not a toolchain version; use a version like 21, 3.13 or 1.26 "
+                             "(letters, digits, '.', '_' and '-')")
+        return v
 
     @property
     def full_name(self) -> str:
