@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jenkinsbridge.errors import UsageError
-from jenkinsbridge.render.languages import language_defaults
+from jenkinsbridge.render.languages import agent_label, language_defaults, tool_version
 from jenkinsbridge.spec import checks
 from jenkinsbridge.spec.graph import stage_waves
 from jenkinsbridge.spec.models import LANGUAGES, Job, Stage
@@ -34,7 +34,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_IMAGE = "jenkinsbridge/agent-{language}:latest"
+# the agent image of the job's language and toolchain version: the image the agent
+# templates of that version's label use (jenkins-docker/agents/build tags it)
+DEFAULT_IMAGE = "jenkinsbridge/agent-{language}:{version}"
 AGENT_HOME = "/home/jenkins"
 _WORKSPACE_ROOT = f"{AGENT_HOME}/agent/workspace"
 
@@ -78,9 +80,9 @@ def parse_image_overrides(values: Sequence[str]) -> dict[str, str]:
 
 def agent_image(job: Job, overrides: Mapping[str, str]) -> str:
     """The override for the job's language, then any-language override, the spec's
-    ``agent.image``, and the language's default agent image, in that order."""
+    ``agent.image``, and the agent image of the job's language and toolchain version."""
     return (overrides.get(job.language) or overrides.get("*") or job.agent.image
-            or DEFAULT_IMAGE.format(language=job.language))
+            or DEFAULT_IMAGE.format(language=job.language, version=tool_version(job)))
 
 
 def select_stages(stages: Sequence[Stage], wanted: Sequence[str]) -> list[Stage]:
@@ -139,7 +141,7 @@ def job_environment(job: Job, *, workspace: str, tool_version: str, build_number
         "JOB_BASE_NAME": job.name,
         "JOB_URL": url.rsplit("/", 2)[0] + "/",
         "NODE_NAME": node_name,
-        "NODE_LABELS": job.agent.label or language_defaults(job.language).label,
+        "NODE_LABELS": " ".join(agent_label(job).replace("&&", " ").split()),
         "EXECUTOR_NUMBER": "0",
         "WORKSPACE": workspace,
         "BRANCH_NAME": branch,
