@@ -16,6 +16,7 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "usernamePassword": ("a username with password", (("username", "USERNAME"), ("password", "PASSWORD"))),
     "basicSSHUserPrivateKey": ("an SSH private key", (("username", "USERNAME"), ("privateKey", "SSH_KEY"))),
     "string": ("a secret text", (("secret", "SECRET"),)),
+    "gitlabPersonalAccessToken": ("a GitLab personal access token", (("token", "TOKEN"),)),
     "x509ClientCert": ("a Docker client certificate", (
         ("clientKeySecret", "CLIENT_KEY"), ("clientCertificate", "CLIENT_CERT"), ("serverCaCertificate", "SERVER_CA"))),
 }
@@ -79,6 +80,8 @@ def collect_credentials(
         ssh = src.url.startswith("ssh://") or bool(re.match(r"^[^/:]+@[^/:]+:", src.url))
         need(src.credentials, "basicSSHUserPrivateKey" if ssh else "usernamePassword", f"{name} source",
              _ssh_user(src.url) if ssh else None)
+        need(src.server_credentials, "gitlabPersonalAccessToken", f"{name} GitLab server API")
+        need(src.webhook_secret, "string", f"{name} webhook secret")
         if job.image is not None:
             need(job.image.credentials, "usernamePassword", f"{name} image registry")
         for dep in job.deploy:

@@ -115,6 +115,9 @@ class Source(_Model):
     branch: NonEmpty = Field("main", description="Branch to build (a pattern for multibranch)")
     credentials: CredId | None = Field(None, description="Jenkins credentials ID for checkout")
     provider: Literal["github", "gitlab", "git"] = "git"
+    server_credentials: CredId | None = Field(
+        None, description="GitLab: credentials ID of a personal access token for the server's API "
+        "(branch discovery, webhook management)")
     webhook_secret: CredId | None = Field(
         None, description="Credentials ID (secret text) of the webhook secret token; a GitLab "
         "server's webhookSecretCredentialsId")
