@@ -66,12 +66,51 @@ def _node(plan: StagePlan, c: Candidate) -> None:
         return text
 
     _rewrite(plan, line)
+    _node_reporter(plan, c, runner)
     if runner != "npm" or not c.facts.get("lock"):
         plan.notes.append(f"{runner} project: install with `{install}`")
     for s in plan.stages:
         if re.search(r"\b(npm|pnpm|yarn) test\b", s["run"]) and known and "test" not in scripts:
             plan.off.add(s["name"])
             plan.notes.append(f"package.json has no test script: stage {s['name']!r} is off by default")
+
+
+# The defaults' test line sets the output variables of jest-junit and mocha-junit-reporter;
+# a known test runner gets the flags that make it write reports/junit.xml itself.
+_DEFAULT_TEST = re.compile(r"^(\s*)JEST_JUNIT_OUTPUT_DIR=reports MOCHA_FILE=reports/junit\.xml (npm|pnpm|yarn) test$")
+_REPORTER_FLAGS = {
+    "vitest": (None, "--reporter=default --reporter=junit --outputFile.junit=reports/junit.xml"),
+    "jest": ("jest-junit", "--ci --reporters=default --reporters=jest-junit"),
+    "mocha": ("mocha-junit-reporter", "--reporter mocha-junit-reporter --reporter-options mochaFile=reports/junit.xml"),
+    "node": (None, "--test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit "
+                   "--test-reporter-destination=reports/junit.xml"),
+}
+
+
+def _node_reporter(plan: StagePlan, c: Candidate, runner: str) -> None:
+    test_runner = c.facts.get("test_runner")
+    if test_runner not in _REPORTER_FLAGS:
+        return
+    package, flags = _REPORTER_FLAGS[test_runner]
+    dev = set(c.facts.get("dev") or [])
+
+    def line(text: str) -> str:
+        m = _DEFAULT_TEST.match(text)
+        if not m:
+            return text
+        indent = m.group(1)
+        sep = "-- " if runner == "npm" else ""  # npm passes arguments after --; pnpm and yarn pass them as is
+        env = "JEST_JUNIT_OUTPUT_DIR=reports " if test_runner == "jest" else ""
+        out = f"{indent}{env}{runner} test {sep}{flags}"
+        if package and package not in dev:
+            if runner != "npm":
+                plan.notes.append(f"add {package} to devDependencies for a JUnit report of the {test_runner} tests")
+                return text
+            out = f"{indent}npm install --no-save --no-audit --no-fund {package}\n{out}"
+        plan.notes.append(f"{test_runner} tests write reports/junit.xml ({flags.split()[-1]})")
+        return out
+
+    _rewrite(plan, line)
 
 
 # --- Python ---------------------------------------------------------------------------------
@@ -140,6 +179,12 @@ def _gradle(plan: StagePlan, c: Candidate) -> None:
         plan.notes.append("no Gradle wrapper: stages call the agent's gradle")
 
 
+def _maven(plan: StagePlan, c: Candidate) -> None:
+    if c.facts.get("wrapper"):
+        _rewrite(plan, lambda t: re.sub(r"(^|\s)mvn\b", r"\1./mvnw", t))
+        plan.notes.append("Maven wrapper: stages call ./mvnw (the Maven version the project pins)")
+
+
 def _php(plan: StagePlan, c: Candidate) -> None:
     if not c.facts.get("phpunit"):
         for s in plan.stages:
@@ -150,7 +195,7 @@ def _php(plan: StagePlan, c: Candidate) -> None:
 
 
 _ADJUST: dict[str, Callable[[StagePlan, Candidate], None]] = {
-    "node": _node, "python": _python, "java-gradle": _gradle, "php": _php,
+    "node": _node, "python": _python, "java-gradle": _gradle, "java-maven": _maven, "php": _php,
 }
 
 

@@ -4,8 +4,10 @@ per folder. Pure functions of the spec: the same spec gives byte-identical files
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,8 +83,20 @@ def _template_for(language: str, name: str, fallback: str) -> str:
     return own if (templates_dir() / own).is_file() else fallback
 
 
+# stage `issues.format` -> warnings-ng tool symbol (the @Symbol of each parser's descriptor)
+ISSUE_TOOLS = {"sarif": "sarif", "checkstyle": "checkStyle"}
+
+
+def _issue_id(name: str) -> str:
+    """warnings-ng result ids are URL parts: lower-case letters, digits and '-'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "lint"
+    digest = hashlib.sha256(name.encode()).hexdigest()[:6]
+    return f"{slug[:40]}-{digest}" if slug != name else slug
+
+
 def _stage_block(stages: list[Stage]) -> GroovyCode:
-    ctx = {"waves": stage_waves(stages), "pads": _PADS}
+    ctx = {"waves": stage_waves(stages), "pads": _PADS, "issue_tools": ISSUE_TOOLS,
+           "issue_ids": {s.name: _issue_id(s.name) for s in stages if s.issues}}
     return GroovyCode(_render("pipeline/stages.groovy.j2", ctx, "stages"))
 
 

@@ -150,6 +150,7 @@ def job_environment(job: Job, *, workspace: str, tool_version: str, build_number
         "HOME": AGENT_HOME,
         "JB_LANGUAGE": job.language,
         "JB_TOOL_VERSION": tool_version,
+        "CI": "true",  # as the Jenkinsfile's environment: test runners' CI mode, no prompts
     }
     if git.get("GIT_COMMIT"):
         env["GIT_COMMIT"] = git["GIT_COMMIT"]

@@ -32,6 +32,7 @@ __all__ = [
     "Deploy",
     "Health",
     "Image",
+    "Issues",
     "Job",
     "JobDefaults",
     "Keep",
@@ -146,11 +147,17 @@ class Agent(_Model):
         "jenkinsbridge); jenkinsbridge-tools when unset")
 
 
+class Issues(_Model):
+    format: Literal["sarif", "checkstyle"] = Field(description="The lint report's format")
+    report: Text = Field(description="Lint report glob, published as issues (warnings-ng)")
+
+
 class Stage(_Model):
     name: NonEmpty = Field(description="The stage's name, unique in the job")
     run: MultiText = Field(description="Shell commands of the stage")
     junit: Text | None = Field(None, description="JUnit XML report glob")
     archive: Text | None = Field(None, description="Artifacts glob archived after the stage")
+    issues: Issues | None = Field(None, description="A lint report the stage writes, published as issues")
     needs: list[NonEmpty] = Field(default_factory=list, description="Stages that must finish first")
 
 

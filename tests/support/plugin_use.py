@@ -33,6 +33,9 @@ STEP_PLUGINS: dict[str, str] = {
     **dict.fromkeys(["readJSON", "readYaml", "writeJSON", "writeYaml", "findFiles"], "pipeline-utility-steps"),
     **dict.fromkeys(["libraryResource", "library", "Library"], "pipeline-groovy-lib"),
     "milestone": "pipeline-milestone-step",
+    # static analysis and coverage: the step and the parser symbols inside `tools:` / `tools:`
+    **dict.fromkeys(["recordIssues", "sarif", "checkStyle"], "warnings-ng"),
+    "recordCoverage": "coverage",
     **dict.fromkeys(["archiveArtifacts", "buildDiscarder", "logRotator", "triggers", "cron", "pollSCM",
                      "parameters", "text", "booleanParam", "choice", "password", "currentBuild", "env", "params",
                      "scm"], CORE),

@@ -129,3 +129,20 @@ def test_build_hands_its_workspace_to_the_tools_agents(checked: dict) -> None:
     assert success["children"][0]["args"][0]["fingerprint"] is True
     names = [u["args"][0] for u in find_steps(result, "unstash")]
     assert names == ["jenkinsbridge-workspace", "jenkinsbridge-deploy", "jenkinsbridge-deploy"]
+
+
+def test_reports_are_published_so_they_can_be_trusted(checked: dict) -> None:
+    result = checked["python/default"].result
+    stages = dict(all_stages(result))
+    # a test stage without a report marks the build UNSTABLE with a message, not "0 tests"
+    (catch,) = find_steps({"tree": stages["Build / parallel: lint, test / test"]}, "catchError")
+    assert catch["args"][0]["buildResult"] == "UNSTABLE"
+    assert "wrote no test report matching reports/pytest.xml" in catch["args"][0]["message"]
+    assert [c["step"] for c in catch["children"]] == ["junit"]
+    assert "allowEmptyResults" not in catch["children"][0]["args"][0]
+    # lint results are issues (warnings-ng), not tests
+    lint = stages["Build / parallel: lint, test / lint"]
+    assert not find_steps({"tree": lint}, "junit")
+    (rec,) = find_steps({"tree": lint}, "recordIssues")
+    (tool,) = rec["args"][0]["tools"]
+    assert tool["step"] == "sarif" and tool["args"][0]["pattern"] == "reports/ruff.sarif"
