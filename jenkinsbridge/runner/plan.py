@@ -22,9 +22,11 @@ from jenkinsbridge.spec.models import LANGUAGES, Job, Stage
 
 __all__ = [
     "AGENT_HOME",
+    "CACHE_VOLUME",
     "DEFAULT_IMAGE",
     "RunPlan",
     "agent_image",
+    "cache_volume",
     "git_facts",
     "job_environment",
     "make_plan",
@@ -39,6 +41,19 @@ log = logging.getLogger(__name__)
 DEFAULT_IMAGE = "jenkinsbridge/agent-{language}:{version}"
 AGENT_HOME = "/home/jenkins"
 _WORKSPACE_ROOT = f"{AGENT_HOME}/agent/workspace"
+# the named volume that keeps a language's tool caches (~/.cache) between runs, as the
+# example agent templates mount one (jenkins-docker/controller/agents.yaml)
+CACHE_VOLUME = "jenkinsbridge-cache-{language}"
+
+
+def cache_volume(job: Job, name: str | None, enabled: bool = True) -> str | None:
+    """The cache volume of a run: ``name`` when given, else the language's; None when off."""
+    if not enabled:
+        return None
+    volume = name or CACHE_VOLUME.format(language=job.language)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", volume):
+        raise UsageError(f"--cache-volume {volume!r}: a volume name holds letters, digits, '_', '.', '-'")
+    return volume
 
 
 @dataclass(frozen=True)
