@@ -18,11 +18,11 @@ from jinja2 import TemplateError
 from jenkinsbridge.errors import RenderError, UsageError
 from jenkinsbridge.render.environment import GroovyCode, environment, templates_dir
 from jenkinsbridge.render.jobxml import branch_source, job_parameters, job_triggers, scan_trigger
-from jenkinsbridge.render.languages import agent_label, language_defaults, tool_version
+from jenkinsbridge.render.languages import agent_label, job_stages, language_defaults, tool_version
 from jenkinsbridge.render.scripts import pipeline_scripts
 from jenkinsbridge.spec.graph import stage_waves
 from jenkinsbridge.spec.loader import Spec
-from jenkinsbridge.spec.models import Job, Stage
+from jenkinsbridge.spec.models import Job, Quality, Stage
 
 __all__ = [
     "MANAGED_MARKER",
@@ -83,6 +83,8 @@ def _template_for(language: str, name: str, fallback: str) -> str:
     return own if (templates_dir() / own).is_file() else fallback
 
 
+# stage `coverage.format` -> the coverage plugin's parser name
+COVERAGE_PARSERS = {"cobertura": "COBERTURA", "jacoco": "JACOCO"}
 # stage `issues.format` -> warnings-ng tool symbol (the @Symbol of each parser's descriptor)
 ISSUE_TOOLS = {"sarif": "sarif", "checkstyle": "checkStyle"}
 
@@ -94,9 +96,10 @@ def _issue_id(name: str) -> str:
     return f"{slug[:40]}-{digest}" if slug != name else slug
 
 
-def _stage_block(stages: list[Stage]) -> GroovyCode:
+def _stage_block(stages: list[Stage], quality: Quality | None = None) -> GroovyCode:
     ctx = {"waves": stage_waves(stages), "pads": _PADS, "issue_tools": ISSUE_TOOLS,
-           "issue_ids": {s.name: _issue_id(s.name) for s in stages if s.issues}}
+           "issue_ids": {s.name: _issue_id(s.name) for s in stages if s.issues or s.coverage},
+           "coverage_parsers": COVERAGE_PARSERS, "quality": quality or Quality()}
     return GroovyCode(_render("pipeline/stages.groovy.j2", ctx, "stages"))
 
 
@@ -113,7 +116,7 @@ _PADS = (GroovyCode(" " * 8), GroovyCode(" " * 16))
 def job_context(job: Job) -> dict[str, Any]:
     """Everything the templates see for one job: the job plus resolved defaults."""
     lang = language_defaults(job.language)
-    stages = list(job.stages) if job.stages is not None else list(lang.stages)
+    stages = job_stages(job)
     description = f"{job.description}\n\n{MANAGED_MARKER}" if job.description else MANAGED_MARKER
     multibranch = job.type == "multibranch"
     ctx: dict[str, Any] = {
@@ -138,7 +141,8 @@ def job_context(job: Job) -> dict[str, Any]:
         "stash": _stashes(job),
     }
     _check_stage_names(job, stages, ctx["waves"])
-    ctx["stage_block"] = _default_stage_block(job.language) if job.stages is None else _stage_block(stages)
+    plain = job.stages is None and job.quality == Quality()
+    ctx["stage_block"] = _default_stage_block(job.language) if plain else _stage_block(stages, job.quality)
     ctx["post"] = [c for c in _POST_ORDER if c in ctx["notify_when"]]
     if multibranch:
         ctx["scan"] = scan_trigger(job)

@@ -8,10 +8,11 @@ from typing import Any
 
 import yaml
 
+from jenkinsbridge.errors import UsageError
 from jenkinsbridge.render.environment import templates_dir
 from jenkinsbridge.spec.models import Job, Stage
 
-__all__ = ["LanguageDefaults", "agent_label", "language_defaults", "tool_version", "version_label"]
+__all__ = ["LanguageDefaults", "agent_label", "job_stages", "language_defaults", "tool_version", "version_label"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class LanguageDefaults:
     version_label: str  # e.g. "jdk-{version}": the label agents with that toolchain carry
     stages: tuple[Stage, ...]
     artifacts: str | None
+    audit: Stage | None  # the dependency audit a spec's quality.fail_on adds
     extra: dict[str, Any]
 
 
@@ -30,6 +32,7 @@ def language_defaults(language: str) -> LanguageDefaults:
     path = templates_dir() / "languages" / language / "defaults.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     stages = tuple(Stage.model_validate(s) for s in data.pop("stages"))
+    audit = data.pop("audit", None)
     return LanguageDefaults(
         language=language,
         label=str(data.pop("label")),
@@ -37,6 +40,7 @@ def language_defaults(language: str) -> LanguageDefaults:
         version_label=str(data.pop("version_label")),
         stages=stages,
         artifacts=data.pop("artifacts", None),
+        audit=Stage.model_validate(audit) if audit else None,
         extra=data,
     )
 
@@ -59,3 +63,28 @@ def agent_label(job: Job) -> str:
 
 def version_label(language: str, version: str) -> str:
     return language_defaults(language).version_label.format(version=version)
+
+
+# quality.fail_on -> the CVSS score from which an advisory is that severe (CVSS v3 bands)
+_CVSS = {"low": "0.1", "moderate": "4.0", "high": "7.0", "critical": "9.0"}
+
+
+def job_stages(job: Job) -> list[Stage]:
+    """The stages a job runs, in Jenkins and in `run`: the spec's, else the language's
+    defaults; with ``quality.fail_on`` the language's dependency audit is added (after
+    the stages it needs, when the job has them)."""
+    lang = language_defaults(job.language)
+    stages = list(job.stages) if job.stages is not None else list(lang.stages)
+    level = job.quality.fail_on
+    if level is None:
+        return stages
+    if lang.audit is None:
+        raise UsageError(f"job {job.full_name}: quality.fail_on: jenkinsbridge has no dependency audit for "
+                         f"{job.language}; add an audit stage of your own and leave fail_on out")
+    names = {s.name for s in stages}
+    if lang.audit.name in names:
+        raise UsageError(f"job {job.full_name}: quality.fail_on adds a stage {lang.audit.name!r}, "
+                         "which the job already has; rename that stage")
+    run = lang.audit.run.replace("{fail_on}", level).replace("{cvss}", _CVSS[level])
+    audit = lang.audit.model_copy(update={"run": run, "needs": [n for n in lang.audit.needs if n in names]})
+    return [*stages, audit]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jenkinsbridge.errors import UsageError
-from jenkinsbridge.render.languages import agent_label, language_defaults, tool_version
+from jenkinsbridge.render.languages import agent_label, job_stages, language_defaults, tool_version
 from jenkinsbridge.spec import checks
 from jenkinsbridge.spec.graph import stage_waves
 from jenkinsbridge.spec.models import LANGUAGES, Job, Stage
@@ -179,7 +179,7 @@ def make_plan(job: Job, *, tree: Path, stages: Sequence[str] = (),
     if not tree.is_dir():
         raise UsageError(f"working tree {str(tree)!r} is not a directory; give the project's root")
     lang = language_defaults(job.language)
-    all_stages = list(job.stages) if job.stages is not None else list(lang.stages)
+    all_stages = job_stages(job)
     chosen = select_stages(all_stages, stages)
     tool_version = job.version or lang.version
     workspace = workspace_path(job)

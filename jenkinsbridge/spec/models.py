@@ -28,6 +28,7 @@ __all__ = [
     "LANGUAGES",
     "Agent",
     "BlueGreen",
+    "Coverage",
     "CredId",
     "Deploy",
     "Health",
@@ -38,6 +39,7 @@ __all__ = [
     "Keep",
     "Notify",
     "Parameter",
+    "Quality",
     "Resources",
     "Rolling",
     "Source",
@@ -152,12 +154,27 @@ class Issues(_Model):
     report: Text = Field(description="Lint report glob, published as issues (warnings-ng)")
 
 
+class Coverage(_Model):
+    format: Literal["cobertura", "jacoco"] = Field(
+        description="cobertura (coverage.py, gcovr, Istanbul, PHPUnit, gocover-cobertura) or jacoco")
+    report: Text = Field(description="Coverage report glob, published with recordCoverage")
+
+
+class Quality(_Model):
+    coverage: Annotated[float, Field(ge=0, le=100)] | None = Field(
+        None, description="Line coverage (percent) below which the build fails")
+    fail_on: Literal["low", "moderate", "high", "critical"] | None = Field(
+        None, description="Add the language's dependency audit; advisories of this severity or "
+        "higher fail it")
+
+
 class Stage(_Model):
     name: NonEmpty = Field(description="The stage's name, unique in the job")
     run: MultiText = Field(description="Shell commands of the stage")
     junit: Text | None = Field(None, description="JUnit XML report glob")
     archive: Text | None = Field(None, description="Artifacts glob archived after the stage")
     issues: Issues | None = Field(None, description="A lint report the stage writes, published as issues")
+    coverage: Coverage | None = Field(None, description="A coverage report the stage writes")
     needs: list[NonEmpty] = Field(default_factory=list, description="Stages that must finish first")
 
 
@@ -310,6 +327,7 @@ class Job(_Model):
     deploy: list[Deploy] = Field(default_factory=list)
     notify: Notify = Field(default_factory=Notify)
     keep: Keep = Field(default_factory=Keep)
+    quality: Quality = Field(default_factory=Quality)
     parameters: list[Parameter] = Field(default_factory=list)
     environment: dict[EnvName, Text] = Field(default_factory=dict)
     timeout: int = Field(60, ge=1, le=10080, description="Build timeout in minutes")
