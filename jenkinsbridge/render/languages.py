@@ -12,7 +12,8 @@ from jenkinsbridge.errors import UsageError
 from jenkinsbridge.render.environment import templates_dir
 from jenkinsbridge.spec.models import Job, Stage
 
-__all__ = ["LanguageDefaults", "agent_label", "job_stages", "language_defaults", "tool_version", "version_label"]
+__all__ = ["LanguageDefaults", "agent_label", "default_label", "job_stages", "language_defaults", "tool_version",
+           "version_label"]
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,12 @@ def agent_label(job: Job) -> str:
     ``run`` picks its image by the same version (runner.plan.agent_image)."""
     if job.agent.label:
         return job.agent.label
-    lang = language_defaults(job.language)
-    return f"{lang.label} && {version_label(job.language, tool_version(job))}"
+    return default_label(job.language, tool_version(job))
+
+
+def default_label(language: str, version: str) -> str:
+    """The label a job of this language and version binds to when its spec names none."""
+    return f"{language_defaults(language).label} && {version_label(language, version)}"
 
 
 def version_label(language: str, version: str) -> str:

@@ -340,10 +340,8 @@ class Job(_Model):
     @field_validator("version")
     @classmethod
     def _version(cls, v: str | None) -> str | None:
-        # the version becomes part of an agent label (jdk-21) and an image tag
-        if v is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", v):
-            raise ValueError(f"{v!r} is not a toolchain version; use a version like 21, 3.13 or 1.26 "
-                             "(letters, digits, '.', '_' and '-')")
+        if v is not None:
+            checks.check_tool_version(v)
         return v
 
     @property
