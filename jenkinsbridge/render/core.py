@@ -191,10 +191,11 @@ def _stashes(job: Job) -> list[dict[str, str]]:
     image's tags) to the Image stage, the spec and compose files to the Deploy stages."""
     out = []
     if job.image:
-        out.append({"name": "jenkinsbridge-workspace", "includes": "**"})
+        # virtualenvs and node_modules are the build's, rebuilt inside the image
+        out.append({"name": "jenkinsbridge-workspace", "includes": "**", "excludes": ".venv/**, **/node_modules/**"})
     if job.deploy:
         files = [job.spec_file, *sorted({d.compose_file for d in job.deploy if d.compose_file})]
-        out.append({"name": "jenkinsbridge-deploy", "includes": ", ".join(files)})
+        out.append({"name": "jenkinsbridge-deploy", "includes": ", ".join(files), "excludes": ""})
     return out
 
 
