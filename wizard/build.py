@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from jenkinsbridge.render.languages import language_defaults
+from jenkinsbridge.render.languages import default_label, language_defaults
 
 from .question import Answers
 from .stages import default_artifacts, select_stages, stages_for_spec
@@ -41,7 +41,7 @@ def _job(a: Answers, ctx: Context) -> dict[str, Any]:
     _put(triggers, "cron", a.get("triggers.cron"))
     _put(job, "triggers", triggers)
     agent: dict[str, Any] = {}
-    if a.get("agent.label") and a["agent.label"] != defaults.label:
+    if a.get("agent.label") and a["agent.label"] != default_label(lang, str(a["version"])):
         agent["label"] = a["agent.label"]
     _put(agent, "image", a.get("agent.image"))
     _put(job, "agent", agent)

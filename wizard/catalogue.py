@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jenkinsbridge.render.languages import language_defaults
+from jenkinsbridge.render.languages import default_label, language_defaults
 from jenkinsbridge.spec import checks
 from jenkinsbridge.spec.models import LANGUAGES
 
@@ -144,7 +144,7 @@ def catalogue(ctx: Context) -> list[Question | Repeat]:
         Question("language", "Language and build tool", "select",
                  default=lambda a: c.language if (c := ctx.candidate(a)) else None,
                  choices=languages, when=lambda a: ctx.language is None),
-        Question("version", "Toolchain version", default=version, check=checks.check_control_chars,
+        Question("version", "Toolchain version", default=version, check=checks.check_tool_version,
                  help="The version the agent image provides (JDK, Node, Python, PHP, Go, compiler)."),
         Question("name", "Job name", default=job_name, check=checks.check_item_name),
         Question("folder", "Jenkins folder (empty for none; a/b nests)", default=folder,
@@ -168,7 +168,7 @@ def catalogue(ctx: Context) -> list[Question | Repeat]:
         Question("triggers.cron", "Also build on a schedule (cron, e.g. H 2 * * *; empty for none)",
                  optional=True, check=checks.check_cron),
         Question("agent.label", "Agent label the build runs on",
-                 default=lambda a: language_defaults(ctx.language_of(a)).label,
+                 default=lambda a: default_label(ctx.language_of(a), str(a["version"])),
                  check=checks.check_label_expression),
         Question("agent.image", "Agent image for local runs (image reference; empty for the language's)",
                  optional=True, check=checks.check_image_reference),

@@ -138,8 +138,12 @@ def _node(d: Path) -> Candidate | None:
     workspaces = "workspaces" in pkg or (d / "pnpm-workspace.yaml").is_file()
     if workspaces:
         reasons.append("workspaces: the packages below build together")
+    runner = _node_test_runner(pkg, scripts or {})
+    if runner:
+        reasons.append(f"tests run with {runner}")
     return Candidate(".", "node", tool, version, (*reasons, *why),
-                     facts={"lock": lock, "berry": berry, "scripts": sorted(scripts or {}) if readable else None},
+                     facts={"lock": lock, "berry": berry, "scripts": sorted(scripts or {}) if readable else None,
+                            "test_runner": runner, "dev": sorted(_dev_packages(pkg))},
                      covers_subdirs=workspaces)
 
 
@@ -152,6 +156,26 @@ def _php(d: Path) -> Candidate | None:
     return Candidate(".", "php", "composer", version, ("composer.json: a PHP project", *why),
                      facts={"phpunit": "phpunit/phpunit" in (dev or {}),
                             "lock": (d / "composer.lock").is_file()})
+
+
+def _dev_packages(pkg: dict[str, Any]) -> set[str]:
+    deps: set[str] = set()
+    for key in ("dependencies", "devDependencies"):
+        if isinstance(pkg.get(key), dict):
+            deps |= set(pkg[key])
+    return deps
+
+
+def _node_test_runner(pkg: dict[str, Any], scripts: dict[str, Any]) -> str | None:
+    """vitest, jest, mocha or node (node --test), read from the test script, else from the
+    dependencies; None when unknown."""
+    test = str(scripts.get("test") or "")
+    for runner, pattern in (("vitest", r"\bvitest\b"), ("jest", r"\bjest\b"), ("mocha", r"\bmocha\b"),
+                            ("node", r"\bnode\b.*--test\b")):
+        if re.search(pattern, test):
+            return runner
+    deps = _dev_packages(pkg)
+    return next((r for r in ("vitest", "jest", "mocha") if r in deps), None) if test else None
 
 
 _PY_MARKERS = ("pyproject.toml", "requirements.txt", "poetry.lock", "uv.lock", "setup.py",
@@ -190,7 +214,7 @@ def _python(d: Path) -> Candidate | None:
         "dev_requirements": next((n for n in ("requirements-dev.txt", "requirements-test.txt")
                                   if (d / n).is_file()), None),
         "extra": next((e for e in ("test", "tests", "dev") if e in extras), None),
-        "installable": "pyproject.toml" in found or "setup.py" in found,
+        "installable": "setup.py" in found or bool({"project", "build-system"} & set(pyproject or {})),
         "ruff": any("ruff" in t for t in texts),
         "lock": next((n for n in ("uv.lock", "poetry.lock") if n in found), None),
     }

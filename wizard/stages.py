@@ -66,12 +66,51 @@ def _node(plan: StagePlan, c: Candidate) -> None:
         return text
 
     _rewrite(plan, line)
+    _node_reporter(plan, c, runner)
     if runner != "npm" or not c.facts.get("lock"):
         plan.notes.append(f"{runner} project: install with `{install}`")
     for s in plan.stages:
         if re.search(r"\b(npm|pnpm|yarn) test\b", s["run"]) and known and "test" not in scripts:
             plan.off.add(s["name"])
             plan.notes.append(f"package.json has no test script: stage {s['name']!r} is off by default")
+
+
+# The defaults' test line sets the output variables of jest-junit and mocha-junit-reporter;
+# a known test runner gets the flags that make it write reports/junit.xml itself.
+_DEFAULT_TEST = re.compile(r"^(\s*)JEST_JUNIT_OUTPUT_DIR=reports MOCHA_FILE=reports/junit\.xml (npm|pnpm|yarn) test$")
+_REPORTER_FLAGS = {
+    "vitest": (None, "--reporter=default --reporter=junit --outputFile.junit=reports/junit.xml"),
+    "jest": ("jest-junit", "--ci --reporters=default --reporters=jest-junit"),
+    "mocha": ("mocha-junit-reporter", "--reporter mocha-junit-reporter --reporter-options mochaFile=reports/junit.xml"),
+    "node": (None, "--test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit "
+                   "--test-reporter-destination=reports/junit.xml"),
+}
+
+
+def _node_reporter(plan: StagePlan, c: Candidate, runner: str) -> None:
+    test_runner = c.facts.get("test_runner")
+    if test_runner not in _REPORTER_FLAGS:
+        return
+    package, flags = _REPORTER_FLAGS[test_runner]
+    dev = set(c.facts.get("dev") or [])
+
+    def line(text: str) -> str:
+        m = _DEFAULT_TEST.match(text)
+        if not m:
+            return text
+        indent = m.group(1)
+        sep = "-- " if runner == "npm" else ""  # npm passes arguments after --; pnpm and yarn pass them as is
+        env = "JEST_JUNIT_OUTPUT_DIR=reports " if test_runner == "jest" else ""
+        out = f"{indent}{env}{runner} test {sep}{flags}"
+        if package and package not in dev:
+            if runner != "npm":
+                plan.notes.append(f"add {package} to devDependencies for a JUnit report of the {test_runner} tests")
+                return text
+            out = f"{indent}npm install --no-save --no-audit --no-fund {package}\n{out}"
+        plan.notes.append(f"{test_runner} tests write reports/junit.xml ({flags.split()[-1]})")
+        return out
+
+    _rewrite(plan, line)
 
 
 # --- Python ---------------------------------------------------------------------------------
@@ -110,12 +149,27 @@ def _python(plan: StagePlan, c: Candidate) -> None:
         plan.notes.append(f"no requirements.txt: install the project itself (pip install {args})")
     if f.get("dev_requirements"):
         extra = f" -r {f['dev_requirements']}"
-        _rewrite(plan, lambda t: t + extra if re.search(r"pip3? install .*-r ", t) else t)
+        _rewrite(plan, lambda t: re.sub(r"(; fi)?$", lambda m: extra + (m.group(1) or ""), t, count=1)
+                 if re.search(r"pip3? install .*-r ", t) else t)
+    if f.get("requirements") and f.get("installable") and c.tool == "pip":
+        target = f".[{f['extra']}]" if f.get("extra") else "."
+        _rewrite(plan, lambda t: t + f"\n.venv/bin/pip install -q -e {shlex.quote(target)}"
+                 if re.search(r"pip3? install .*-r requirements\.txt", t) else t)
     if not f.get("ruff"):
+        _rewrite(plan, _without_ruff_install)
         for s in plan.stages:
             if re.search(r"\bruff\b", s["run"]):
                 plan.off.add(s["name"])
                 plan.notes.append(f"ruff is not among the project's tools: stage {s['name']!r} is off by default")
+
+
+def _without_ruff_install(text: str) -> str | None:
+    """An install line without ruff (the lint stage that runs it is dropped, not the install)."""
+    m = re.match(r"^(\s*\S*pip3? install)((?:\s+\S+)+)\s*$", text)
+    if not m or not re.search(r"(^|\s)ruff(\s|$)", m.group(2)):
+        return text
+    rest = [w for w in m.group(2).split() if w != "ruff"]
+    return None if all(w.startswith("-") for w in rest) else m.group(1) + " " + " ".join(rest)
 
 
 # --- Java, PHP -----------------------------------------------------------------------------
@@ -123,6 +177,12 @@ def _gradle(plan: StagePlan, c: Candidate) -> None:
     if not c.facts.get("wrapper"):
         _rewrite(plan, lambda t: re.sub(r"(^|\s)\./gradlew\b", r"\1gradle", t))
         plan.notes.append("no Gradle wrapper: stages call the agent's gradle")
+
+
+def _maven(plan: StagePlan, c: Candidate) -> None:
+    if c.facts.get("wrapper"):
+        _rewrite(plan, lambda t: re.sub(r"(^|\s)mvn\b", r"\1./mvnw", t))
+        plan.notes.append("Maven wrapper: stages call ./mvnw (the Maven version the project pins)")
 
 
 def _php(plan: StagePlan, c: Candidate) -> None:
@@ -135,7 +195,7 @@ def _php(plan: StagePlan, c: Candidate) -> None:
 
 
 _ADJUST: dict[str, Callable[[StagePlan, Candidate], None]] = {
-    "node": _node, "python": _python, "java-gradle": _gradle, "php": _php,
+    "node": _node, "python": _python, "java-gradle": _gradle, "java-maven": _maven, "php": _php,
 }
 
 

@@ -17,6 +17,7 @@ KINDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "usernamePassword": ("a username with password", (("username", "USERNAME"), ("password", "PASSWORD"))),
     "basicSSHUserPrivateKey": ("an SSH private key", (("username", "USERNAME"), ("privateKey", "SSH_KEY"))),
     "string": ("a secret text", (("secret", "SECRET"),)),
+    "gitlabPersonalAccessToken": ("a GitLab personal access token", (("token", "TOKEN"),)),
     "x509ClientCert": ("a Docker client certificate", (
         ("clientKeySecret", "CLIENT_KEY"), ("clientCertificate", "CLIENT_CERT"), ("serverCaCertificate", "SERVER_CA"))),
 }

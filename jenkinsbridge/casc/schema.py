@@ -60,6 +60,7 @@ _ID = frozenset({"id"})
 CREDENTIAL = OneOf({
     "usernamePassword": Map({**_COMMON, "username": STR, "password": SECRET, "usernameSecret": BOOL}, _ID),
     "string": Map({**_COMMON, "secret": SECRET}, _ID),
+    "gitlabPersonalAccessToken": Map({**_COMMON, "token": SECRET}, frozenset({"id", "token"})),
     "basicSSHUserPrivateKey": Map({
         **_COMMON, "username": STR, "passphrase": SECRET,
         "privateKeySource": OneOf({"directEntry": Map({"privateKey": SECRET}, frozenset({"privateKey"}))}),
@@ -118,6 +119,11 @@ SCHEMA = Map({
         "credentials": ListOf(CREDENTIAL)}))})}),
     "unclassified": Map({
         "globalLibraries": Map({"libraries": ListOf(LIBRARY)}),
+        # gitlab-branch-source GitLabServers/GitLabServer (data-bound constructor and setters)
+        "gitLabServers": Map({"servers": ListOf(Map({
+            "name": STR, "serverUrl": STR, "credentialsId": STR, "manageWebHooks": BOOL,
+            "manageSystemHooks": BOOL, "webhookSecretCredentialsId": STR, "hooksRootUrl": STR,
+        }, frozenset({"name", "serverUrl"})))}),
         "location": Map({"url": STR, "adminAddress": STR}),
         "mailer": Map({"smtpHost": STR, "smtpPort": INT_OR_VAR, "replyToAddress": STR, "charset": STR,
                        "useSsl": BOOL}),

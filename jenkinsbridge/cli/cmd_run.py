@@ -18,6 +18,8 @@ from jenkinsbridge.errors import (
 )
 from jenkinsbridge.runner import make_plan, parse_image_overrides, read_env_file, run_plan, summary_table
 from jenkinsbridge.runner.execute import UNSTABLE, RunReport
+from jenkinsbridge.runner.imagebuild import build_agent_image, parse_build_args
+from jenkinsbridge.runner.plan import cache_volume
 from jenkinsbridge.spec import load_specs
 
 
@@ -34,7 +36,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--stage", action="append", default=[], metavar="S",
                    help="run only this stage (repeatable); what it needs is taken as done")
     p.add_argument("--image-override", action="append", default=[], metavar="LANG=IMAGE|IMAGE",
-                   help="agent image to use instead of jenkinsbridge/agent-<lang>:latest or agent.image")
+                   help="agent image to use instead of jenkinsbridge/agent-<lang>:<version> or agent.image")
     p.add_argument("--copy", action="store_true",
                    help="copy the working tree into the container instead of mounting it")
     p.add_argument("--env-file", type=Path, metavar="F",
@@ -47,6 +49,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--network", metavar="NAME",
                    help="Docker network for the container (e.g. one where a test database runs); "
                         "the default bridge otherwise")
+    p.add_argument("--cache-volume", metavar="NAME",
+                   help="named volume for the tools' caches at ~/.cache, kept between runs "
+                        "(default jenkinsbridge-cache-<lang>)")
+    p.add_argument("--no-cache", action="store_true", help="run without a cache volume")
+    p.add_argument("--build-arg", action="append", default=[], metavar="NAME=VALUE",
+                   help="build argument when the agent image is missing and gets built "
+                        "(e.g. TOOLCHAIN_IMAGE=..., OFFLINE=1 on an air-gapped site)")
     p.add_argument("--name-prefix", default="jb-run-", metavar="PREFIX",
                    help="container name prefix (default jb-run-)")
     p.set_defaults(handler=run)
@@ -79,9 +88,13 @@ def run(args: argparse.Namespace) -> Result:
     except docker.errors.DockerException as e:
         raise from_docker_error(e, action="connect to Docker") from e
     out = sys.stderr if getattr(args, "json", False) else sys.stdout
+    build_args = parse_build_args(args.build_arg)
     try:
+        if not (overrides.get(job.language) or overrides.get("*")):
+            _build_if_missing(client, plan.image, job.language, plan.tool_version, build_args, _printer(out))
         report = run_plan(client, plan, on_line=_printer(out), copy=args.copy,
-                          name_prefix=args.name_prefix, labels=labels, network=args.network)
+                          name_prefix=args.name_prefix, labels=labels, network=args.network,
+                          cache=cache_volume(job, args.cache_volume, not args.no_cache))
     finally:
         client.close()
     table = summary_table(report)
@@ -90,6 +103,23 @@ def run(args: argparse.Namespace) -> Result:
         out.flush()
         _raise_for(report)
     return Result(text=table, data=report.as_dict())
+
+
+def _build_if_missing(client: Any, image: str, language: str, version: str, build_args: dict[str, str],
+                      printer: Any) -> None:
+    """The job's agent image (its default or the spec's agent.image), built when the
+    engine lacks it; an --image-override is the caller's and never built."""
+    import docker.errors
+
+    try:
+        client.images.get(image)
+        return
+    except docker.errors.ImageNotFound:
+        pass
+    except docker.errors.DockerException as e:
+        raise from_docker_error(e, action=f"inspect image {image}") from e
+    build_agent_image(client, language=language, version=version, tag=image, build_args=build_args,
+                      on_line=lambda line: printer("build", line))
 
 
 def _labels(values: list[str]) -> dict[str, str]:

@@ -66,6 +66,8 @@ STEP_PLUGINS: dict[str, str | None] = {
     "git": "git",
     "input": "pipeline-input-step",
     "milestone": "pipeline-milestone-step",
+    "recordIssues": "warnings-ng",
+    "recordCoverage": "coverage",
     "lock": "lockable-resources",
     "build": "pipeline-build-step",
     "sshagent": "ssh-agent",

@@ -4,8 +4,10 @@ per folder. Pure functions of the spec: the same spec gives byte-identical files
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,11 +18,11 @@ from jinja2 import TemplateError
 from jenkinsbridge.errors import RenderError, UsageError
 from jenkinsbridge.render.environment import GroovyCode, environment, templates_dir
 from jenkinsbridge.render.jobxml import branch_source, job_parameters, job_triggers, scan_trigger
-from jenkinsbridge.render.languages import language_defaults
+from jenkinsbridge.render.languages import agent_label, job_stages, language_defaults, tool_version
 from jenkinsbridge.render.scripts import pipeline_scripts
 from jenkinsbridge.spec.graph import stage_waves
 from jenkinsbridge.spec.loader import Spec
-from jenkinsbridge.spec.models import Job, Stage
+from jenkinsbridge.spec.models import Job, Quality, Stage
 from jenkinsbridge.spec.semantic import PARALLEL_PREFIX, reserved_stage_names
 
 __all__ = [
@@ -82,8 +84,23 @@ def _template_for(language: str, name: str, fallback: str) -> str:
     return own if (templates_dir() / own).is_file() else fallback
 
 
-def _stage_block(stages: list[Stage]) -> GroovyCode:
-    ctx = {"waves": stage_waves(stages), "pads": _PADS}
+# stage `coverage.format` -> the coverage plugin's parser name
+COVERAGE_PARSERS = {"cobertura": "COBERTURA", "jacoco": "JACOCO"}
+# stage `issues.format` -> warnings-ng tool symbol (the @Symbol of each parser's descriptor)
+ISSUE_TOOLS = {"sarif": "sarif", "checkstyle": "checkStyle"}
+
+
+def _issue_id(name: str) -> str:
+    """warnings-ng result ids are URL parts: lower-case letters, digits and '-'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "lint"
+    digest = hashlib.sha256(name.encode()).hexdigest()[:6]
+    return f"{slug[:40]}-{digest}" if slug != name else slug
+
+
+def _stage_block(stages: list[Stage], quality: Quality | None = None) -> GroovyCode:
+    ctx = {"waves": stage_waves(stages), "pads": _PADS, "issue_tools": ISSUE_TOOLS,
+           "issue_ids": {s.name: _issue_id(s.name) for s in stages if s.issues or s.coverage},
+           "coverage_parsers": COVERAGE_PARSERS, "quality": quality or Quality()}
     return GroovyCode(_render("pipeline/stages.groovy.j2", ctx, "stages"))
 
 
@@ -94,20 +111,21 @@ def _default_stage_block(language: str) -> GroovyCode:
 
 
 # indentation of a stage at the top level and inside `parallel`
-_PADS = (GroovyCode(""), GroovyCode(" " * 8))
+_PADS = (GroovyCode(" " * 8), GroovyCode(" " * 16))
 
 
 def job_context(job: Job) -> dict[str, Any]:
     """Everything the templates see for one job: the job plus resolved defaults."""
     lang = language_defaults(job.language)
-    stages = list(job.stages) if job.stages is not None else list(lang.stages)
+    stages = job_stages(job)
     description = f"{job.description}\n\n{MANAGED_MARKER}" if job.description else MANAGED_MARKER
     multibranch = job.type == "multibranch"
     ctx: dict[str, Any] = {
         "job": job,
         "lang": lang,
-        "label": job.agent.label or lang.label,
-        "tool_version": job.version or lang.version,
+        "label": agent_label(job),
+        "tools_label": job.agent.tools or TOOLS_LABEL,
+        "tool_version": tool_version(job),
         "stages": stages,
         "waves": stage_waves(stages),
         "artifacts": job.artifacts if job.artifacts is not None else lang.artifacts,
@@ -118,10 +136,15 @@ def job_context(job: Job) -> dict[str, Any]:
         "multibranch": multibranch,
         "scripts": pipeline_scripts(),
         "image_env": _image_env(job),
+        "approvals": any(d.approval for d in job.deploy),
+        "image_gate": _gate(job, job.image.branches) if job.image and multibranch else None,
+        "deploy_gates": [_gate(job, d.branches) if multibranch else None for d in job.deploy],
+        "stash": _stashes(job),
     }
     _check_stage_names(job, stages, ctx["waves"])
-    ctx["stage_block"] = _default_stage_block(job.language) if job.stages is None else _stage_block(stages)
-    ctx["post"] = _post(bool(ctx["artifacts"]), ctx["notify_when"])
+    plain = job.stages is None and job.quality == Quality()
+    ctx["stage_block"] = _default_stage_block(job.language) if plain else _stage_block(stages, job.quality)
+    ctx["post"] = [c for c in _POST_ORDER if c in ctx["notify_when"]]
     if multibranch:
         ctx["scan"] = scan_trigger(job)
         ctx["source"] = branch_source(job)
@@ -133,7 +156,8 @@ def job_context(job: Job) -> dict[str, Any]:
 
 def _check_stage_names(job: Job, stages: list[Stage], waves: list[list[Stage]]) -> None:
     """Declarative pipelines need unique stage names, ours included."""
-    ours = reserved_stage_names(job.image is not None, [d.env for d in job.deploy])
+    ours = reserved_stage_names(job.image is not None, [d.env for d in job.deploy],
+                                [d.env for d in job.deploy if d.approval])
     ours += [PARALLEL_PREFIX + ", ".join(s.name for s in w) for w in waves if len(w) > 1]
     for st in stages:
         if st.name in ours:
@@ -148,10 +172,32 @@ _POST_ORDER = ("always", "changed", "fixed", "regression", "aborted", "success",
                "unsuccessful", "failure")
 
 
-def _post(archive: bool, notify_when: list[str]) -> list[tuple[str, bool, bool]]:
-    """(condition, archive artifacts, notify) per post condition, each condition once."""
-    conds = set(notify_when) | ({"success"} if archive else set())
-    return [(c, archive and c == "success", c in notify_when) for c in _POST_ORDER if c in conds]
+# the label of the agents that run Image and Deploy (docker CLI and jenkinsbridge on board;
+# jenkins-docker/agents/tools)
+TOOLS_LABEL = "jenkinsbridge-tools"
+
+
+def _gate(job: Job, branches: list[str]) -> dict[str, Any]:
+    """Which branches of a multibranch job run a stage: the spec's list, else the source
+    branch, else (the source branch is a pattern such as ``*``) the primary branch."""
+    if branches:
+        return {"branches": branches, "primary": False}
+    if not any(c in job.source.branch for c in "*?"):
+        return {"branches": [job.source.branch], "primary": False}
+    return {"branches": [], "primary": True}
+
+
+def _stashes(job: Job) -> list[dict[str, str]]:
+    """What the Build stage hands to the tools agents: the workspace (with .git, for the
+    image's tags) to the Image stage, the spec and compose files to the Deploy stages."""
+    out = []
+    if job.image:
+        # virtualenvs and node_modules are the build's, rebuilt inside the image
+        out.append({"name": "jenkinsbridge-workspace", "includes": "**", "excludes": ".venv/**, **/node_modules/**"})
+    if job.deploy:
+        files = [job.spec_file, *sorted({d.compose_file for d in job.deploy if d.compose_file})]
+        out.append({"name": "jenkinsbridge-deploy", "includes": ", ".join(files), "excludes": ""})
+    return out
 
 
 def _image_env(job: Job) -> list[str]:

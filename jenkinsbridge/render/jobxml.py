@@ -15,11 +15,14 @@ from urllib.parse import urlsplit
 from jenkinsbridge.spec.models import Job, Parameter
 
 __all__ = [
+    "GITLAB_COM",
     "BranchSource",
+    "GitLabServer",
     "ParameterXml",
     "ScanTrigger",
     "XmlElement",
     "branch_source",
+    "gitlab_server",
     "job_parameters",
     "job_triggers",
     "scan_trigger",
@@ -170,9 +173,46 @@ def _host_and_path(url: str) -> tuple[str, str]:
     return host, path.removesuffix(".git")
 
 
+# The names pull/merge requests get as heads (github-branch-source PullRequestSCMHead,
+# gitlab-branch-source MergeRequestSCMHead): scm-api's WildcardSCMHeadFilterTrait matches
+# head names, so an include of only the branch would drop every PR and MR.
+_CHANGE_HEADS = {"github": "PR-*", "gitlab": "MR-*"}
+
+
 def _head_filter(job: Job) -> XmlElement:
+    branch = job.source.branch
+    change = _CHANGE_HEADS.get(job.source.provider)
+    includes = f"{branch} {change}" if change and branch != "*" else branch
     return XmlElement("jenkins.scm.impl.trait.WildcardSCMHeadFilterTrait", "scm-api",
-                      (("includes", job.source.branch), ("excludes", "")))
+                      (("includes", includes), ("excludes", "")))
+
+
+@dataclass(frozen=True)
+class GitLabServer:
+    """A GitLab server as gitlab-branch-source knows it (GitLabServer: name, serverUrl)."""
+
+    name: str
+    url: str
+
+
+# gitlab-branch-source names the gitlab.com server it creates by itself "default"
+GITLAB_COM = GitLabServer("default", "https://gitlab.com")
+
+
+def gitlab_server(url: str) -> GitLabServer:
+    """The GitLab server a repository URL lives on: gitlab.com is the plugin's "default"
+    server; a self-hosted one is named after its host (and port)."""
+    if "://" in url:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port if parts.scheme in ("http", "https") else None
+        scheme = parts.scheme if parts.scheme in ("http", "https") else "https"
+    else:
+        host, port, scheme = _host_and_path(url)[0], None, "https"
+    if host in ("gitlab.com", "www.gitlab.com"):
+        return GITLAB_COM
+    netloc = f"{host}:{port}" if port else host
+    return GitLabServer(netloc, f"{scheme}://{netloc}")
 
 
 def _source_id(job: Job) -> str:
@@ -218,9 +258,9 @@ def _gitlab_source(job: Job) -> BranchSource:
     owner = path.rpartition("/")[0]
     return BranchSource(
         _GL + "GitLabSCMSource", "gitlab-branch-source",
-        # serverName: the GitLab server configured in Jenkins ("default" unless renamed)
-        (("id", _source_id(job)), ("serverName", "default"), ("projectOwner", owner), ("projectPath", path),
-         ("credentialsId", job.source.credentials or "")),
+        # serverName: the GitLab server of the source's host, as `jenkinsbridge casc` configures it
+        (("id", _source_id(job)), ("serverName", gitlab_server(job.source.url).name), ("projectOwner", owner),
+         ("projectPath", path), ("credentialsId", job.source.credentials or "")),
         (
             XmlElement(_GL + "BranchDiscoveryTrait", None, (("strategyId", "1"),)),
             XmlElement(_GL + "OriginMergeRequestDiscoveryTrait", None, (("strategyId", "1"),)),

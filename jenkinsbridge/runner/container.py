@@ -40,7 +40,8 @@ class RunContainer:
     """
 
     def __init__(self, client: Any, *, image: str, name: str, workspace: str, tree: Path,
-                 copy: bool, labels: Mapping[str, str], network: str | None = None) -> None:
+                 copy: bool, labels: Mapping[str, str], network: str | None = None,
+                 cache: str | None = None, cache_target: str = "/home/jenkins/.cache") -> None:
         self.client = client
         self.image = image
         self.name = name
@@ -49,6 +50,8 @@ class RunContainer:
         self.copy = copy
         self.labels = dict(labels)
         self.network = network
+        self.cache = cache  # a named volume kept across runs, mounted at cache_target
+        self.cache_target = cache_target
         self.id: str | None = None
         self.user: str | None = None
         self._created = False  # a create was sent: remove by name even without an id
@@ -63,6 +66,10 @@ class RunContainer:
             st = self.tree.stat()
             self.user = f"{st.st_uid}:{st.st_gid}"
             mounts = {str(self.tree): {"bind": self.workspace, "mode": "rw"}}
+        if self.cache:
+            # an empty named volume takes the image's directory (mode 1777 in the agent
+            # images) on first use, so any build user can write to it
+            mounts[self.cache] = {"bind": self.cache_target, "mode": "rw"}
         self._created = True
         try:
             container = self.client.containers.create(

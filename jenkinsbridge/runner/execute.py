@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
+from jenkinsbridge.errors import from_docker_error
 from jenkinsbridge.runner.container import (
     LABEL_JOB,
     LABEL_OWNER,
@@ -30,7 +31,7 @@ from jenkinsbridge.runner.container import (
     container_name,
 )
 from jenkinsbridge.runner.junit import JUnitCounts, count_report, find_reports, match_reports
-from jenkinsbridge.runner.plan import RunPlan
+from jenkinsbridge.runner.plan import AGENT_HOME, RunPlan
 from jenkinsbridge.spec.models import Stage
 
 __all__ = ["RunReport", "StageResult", "run_plan"]
@@ -115,15 +116,18 @@ class _Masker:
 
 def run_plan(client: Any, plan: RunPlan, *, on_line: OnLine, copy: bool = False,
              name_prefix: str = "jb-run-", labels: Mapping[str, str] | None = None,
-             timeout: float | None = None, network: str | None = None) -> RunReport:
+             timeout: float | None = None, network: str | None = None,
+             cache: str | None = None) -> RunReport:
     """Execute ``plan``; the report holds every stage's result (never raises for a
-    failing stage: the caller decides). ``timeout`` in seconds, the job's by default."""
+    failing stage: the caller decides). ``timeout`` in seconds, the job's by default;
+    ``cache`` a named volume for the tools' caches (as agent templates mount one)."""
     run_id = uuid.uuid4().hex[:8]
     name = container_name(name_prefix, plan.job.name, run_id)
     all_labels = {**(labels or {}), LABEL_OWNER: OWNER, LABEL_JOB: plan.job.full_name,
                   LABEL_STAGE: ",".join(s.name for s in plan.stages), LABEL_RUN: run_id}
     box = RunContainer(client, image=plan.image, name=name, workspace=plan.workspace,
-                       tree=plan.tree, copy=copy, labels=all_labels, network=network)
+                       tree=plan.tree, copy=copy, labels=all_labels, network=network, cache=cache,
+                       cache_target=f"{AGENT_HOME}/.cache")
     report = RunReport(job=plan.job.full_name, image=plan.image, container=name,
                        results=[StageResult(s.name) for s in plan.stages])
     by_name = {r.name: r for r in report.results}
@@ -134,6 +138,8 @@ def run_plan(client: Any, plan: RunPlan, *, on_line: OnLine, copy: bool = False,
     with _sigterm_interrupts():
         try:
             _check_image(client, plan)
+            if cache:
+                _ensure_volume(client, cache)
             box.start()
             for wave in plan.waves:
                 if any(r.result not in (SUCCESS, SKIPPED) for r in report.results):
@@ -153,6 +159,17 @@ def run_plan(client: Any, plan: RunPlan, *, on_line: OnLine, copy: bool = False,
                     r.result = ABORTED
             box.remove()
     return report
+
+
+def _ensure_volume(client: Any, name: str) -> None:
+    """The cache volume, made with our owner label when it does not exist yet (creating
+    an existing local volume returns it unchanged)."""
+    import docker.errors
+
+    try:
+        client.volumes.create(name=name, labels={LABEL_OWNER: OWNER, "io.jenkinsbridge.cache": "true"})
+    except docker.errors.DockerException as e:
+        raise from_docker_error(e, action=f"create cache volume {name}") from e
 
 
 def _check_image(client: Any, plan: RunPlan) -> None:

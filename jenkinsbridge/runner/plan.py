@@ -15,16 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jenkinsbridge.errors import UsageError
-from jenkinsbridge.render.languages import language_defaults
+from jenkinsbridge.render.languages import agent_label, job_stages, language_defaults, tool_version
 from jenkinsbridge.spec import checks
 from jenkinsbridge.spec.graph import stage_waves
 from jenkinsbridge.spec.models import LANGUAGES, Job, Stage
 
 __all__ = [
     "AGENT_HOME",
+    "CACHE_VOLUME",
     "DEFAULT_IMAGE",
     "RunPlan",
     "agent_image",
+    "cache_volume",
     "git_facts",
     "job_environment",
     "make_plan",
@@ -34,9 +36,24 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_IMAGE = "jenkinsbridge/agent-{language}:latest"
+# the agent image of the job's language and toolchain version: the image the agent
+# templates of that version's label use (jenkins-docker/agents/build tags it)
+DEFAULT_IMAGE = "jenkinsbridge/agent-{language}:{version}"
 AGENT_HOME = "/home/jenkins"
 _WORKSPACE_ROOT = f"{AGENT_HOME}/agent/workspace"
+# the named volume that keeps a language's tool caches (~/.cache) between runs, as the
+# example agent templates mount one (jenkins-docker/controller/agents.yaml)
+CACHE_VOLUME = "jenkinsbridge-cache-{language}"
+
+
+def cache_volume(job: Job, name: str | None, enabled: bool = True) -> str | None:
+    """The cache volume of a run: ``name`` when given, else the language's; None when off."""
+    if not enabled:
+        return None
+    volume = name or CACHE_VOLUME.format(language=job.language)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", volume):
+        raise UsageError(f"--cache-volume {volume!r}: a volume name holds letters, digits, '_', '.', '-'")
+    return volume
 
 
 @dataclass(frozen=True)
@@ -78,9 +95,9 @@ def parse_image_overrides(values: Sequence[str]) -> dict[str, str]:
 
 def agent_image(job: Job, overrides: Mapping[str, str]) -> str:
     """The override for the job's language, then any-language override, the spec's
-    ``agent.image``, and the language's default agent image, in that order."""
+    ``agent.image``, and the agent image of the job's language and toolchain version."""
     return (overrides.get(job.language) or overrides.get("*") or job.agent.image
-            or DEFAULT_IMAGE.format(language=job.language))
+            or DEFAULT_IMAGE.format(language=job.language, version=tool_version(job)))
 
 
 def select_stages(stages: Sequence[Stage], wanted: Sequence[str]) -> list[Stage]:
@@ -139,7 +156,7 @@ def job_environment(job: Job, *, workspace: str, tool_version: str, build_number
         "JOB_BASE_NAME": job.name,
         "JOB_URL": url.rsplit("/", 2)[0] + "/",
         "NODE_NAME": node_name,
-        "NODE_LABELS": job.agent.label or language_defaults(job.language).label,
+        "NODE_LABELS": " ".join(agent_label(job).replace("&&", " ").split()),
         "EXECUTOR_NUMBER": "0",
         "WORKSPACE": workspace,
         "BRANCH_NAME": branch,
@@ -148,6 +165,7 @@ def job_environment(job: Job, *, workspace: str, tool_version: str, build_number
         "HOME": AGENT_HOME,
         "JB_LANGUAGE": job.language,
         "JB_TOOL_VERSION": tool_version,
+        "CI": "true",  # as the Jenkinsfile's environment: test runners' CI mode, no prompts
     }
     if git.get("GIT_COMMIT"):
         env["GIT_COMMIT"] = git["GIT_COMMIT"]
@@ -161,7 +179,7 @@ def make_plan(job: Job, *, tree: Path, stages: Sequence[str] = (),
     if not tree.is_dir():
         raise UsageError(f"working tree {str(tree)!r} is not a directory; give the project's root")
     lang = language_defaults(job.language)
-    all_stages = list(job.stages) if job.stages is not None else list(lang.stages)
+    all_stages = job_stages(job)
     chosen = select_stages(all_stages, stages)
     tool_version = job.version or lang.version
     workspace = workspace_path(job)

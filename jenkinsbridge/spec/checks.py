@@ -40,6 +40,7 @@ __all__ = [
     "check_registry",
     "check_repository",
     "check_tag_template",
+    "check_tool_version",
     "check_url_user",
     "expand_tag",
     "redact",
@@ -346,3 +347,13 @@ def check_control_chars(value: str, *, multiline: bool = False) -> None:
             raise ValueError(f"contains {what}; this field takes one line of printable text")
         if 0xD800 <= o <= 0xDFFF:
             raise ValueError("contains an unpaired surrogate; text must be valid Unicode")
+
+
+_TOOL_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def check_tool_version(value: str) -> None:
+    """A toolchain version becomes part of an agent label (jdk-21) and an image tag."""
+    if not _TOOL_VERSION.fullmatch(value):
+        raise ValueError(f"{value!r} is not a toolchain version; use a version like 21, 3.13 or 1.26 "
+                         "(letters, digits, '.', '_' and '-')")

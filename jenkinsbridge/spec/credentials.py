@@ -37,6 +37,10 @@ def credential_refs(job: Job) -> list[CredentialRef]:
                                       m.group(1) if m else None))
         else:
             refs.append(CredentialRef(src.credentials, "usernamePassword", "source"))
+    if src.server_credentials:
+        refs.append(CredentialRef(src.server_credentials, "gitlabPersonalAccessToken", "GitLab server API"))
+    if src.webhook_secret:
+        refs.append(CredentialRef(src.webhook_secret, "string", "webhook secret"))
     if job.image is not None and job.image.credentials:
         refs.append(CredentialRef(job.image.credentials, "usernamePassword", "image registry"))
     refs += [CredentialRef(d.tls_credentials, "x509ClientCert", f"deploy {d.env}")

@@ -28,15 +28,18 @@ __all__ = [
     "LANGUAGES",
     "Agent",
     "BlueGreen",
+    "Coverage",
     "CredId",
     "Deploy",
     "Health",
     "Image",
+    "Issues",
     "Job",
     "JobDefaults",
     "Keep",
     "Notify",
     "Parameter",
+    "Quality",
     "Resources",
     "Rolling",
     "Source",
@@ -127,6 +130,12 @@ class Source(_Model):
     branch: NonEmpty = Field("main", description="Branch to build (a pattern for multibranch)")
     credentials: CredId | None = Field(None, description="Jenkins credentials ID for checkout")
     provider: Literal["github", "gitlab", "git"] = "git"
+    server_credentials: CredId | None = Field(
+        None, description="GitLab: credentials ID of a personal access token for the server's API "
+        "(branch discovery, webhook management)")
+    webhook_secret: CredId | None = Field(
+        None, description="Credentials ID (secret text) of the webhook secret token; a GitLab "
+        "server's webhookSecretCredentialsId")
 
     @field_validator("branch")
     @classmethod
@@ -147,6 +156,28 @@ class Agent(_Model):
     label: LabelExpr | None = Field(
         None, description="Label expression the build binds to; the language's when unset")
     image: ImageRef | None = Field(None, description="Agent image for `jenkinsbridge run`")
+    tools: LabelExpr | None = Field(
+        None, description="Label of the agents that run the Image and Deploy stages (docker CLI and "
+        "jenkinsbridge); jenkinsbridge-tools when unset")
+
+
+class Issues(_Model):
+    format: Literal["sarif", "checkstyle"] = Field(description="The lint report's format")
+    report: Text = Field(description="Lint report glob, published as issues (warnings-ng)")
+
+
+class Coverage(_Model):
+    format: Literal["cobertura", "jacoco"] = Field(
+        description="cobertura (coverage.py, gcovr, Istanbul, PHPUnit, gocover-cobertura) or jacoco")
+    report: Text = Field(description="Coverage report glob, published with recordCoverage")
+
+
+class Quality(_Model):
+    coverage: Annotated[float, Field(ge=0, le=100)] | None = Field(
+        None, description="Line coverage (percent) below which the build fails")
+    fail_on: Literal["low", "moderate", "high", "critical"] | None = Field(
+        None, description="Add the language's dependency audit; advisories of this severity or "
+        "higher fail it")
 
 
 class Stage(_Model):
@@ -154,6 +185,8 @@ class Stage(_Model):
     run: MultiText = Field(description="Shell commands of the stage")
     junit: Text | None = Field(None, description="JUnit XML report glob")
     archive: Text | None = Field(None, description="Artifacts glob archived after the stage")
+    issues: Issues | None = Field(None, description="A lint report the stage writes, published as issues")
+    coverage: Coverage | None = Field(None, description="A coverage report the stage writes")
     needs: list[NonEmpty] = Field(default_factory=list, description="Stages that must finish first")
 
 
@@ -197,6 +230,9 @@ class Image(_Model):
     target: Text | None = None
     insecure: bool = Field(False, description="Allow plain HTTP to a registry off loopback")
     protect: list[TagTemplate] = Field(default_factory=list, description="Tags image prune keeps besides latest")
+    branches: list[NonEmpty] = Field(
+        default_factory=list, description="Multibranch: branches (patterns) that build and push the "
+        "image; the source branch, or the primary branch when that is a pattern")
 
 
 class Health(_Model):
@@ -240,6 +276,10 @@ class Deploy(_Model):
     publish: Port | None = Field(None, description="The host's port")
     health: Health = Field(default_factory=Health)
     approval: Text | None = Field(None, description="Users or groups who must approve")
+    approval_timeout: int = Field(
+        1440, ge=1, le=43200, description="Minutes an approval waits before the build is aborted")
+    branches: list[NonEmpty] = Field(
+        default_factory=list, description="Multibranch: branches (patterns) that deploy; as image.branches")
     compose_file: Text | None = Field(None, description="The user's compose template")
     app: ItemName | None = Field(None, description="Application name; the job name when unset")
     environment: dict[EnvName, Text] = Field(default_factory=dict)
@@ -301,6 +341,7 @@ class Job(_Model):
     deploy: list[Deploy] = Field(default_factory=list)
     notify: Notify = Field(default_factory=Notify)
     keep: Keep = Field(default_factory=Keep)
+    quality: Quality = Field(default_factory=Quality)
     parameters: list[Parameter] = Field(default_factory=list)
     environment: dict[BuildEnvName, Text] = Field(default_factory=dict)
     timeout: int = Field(60, ge=1, le=10080, description="Build timeout in minutes")
@@ -309,6 +350,13 @@ class Job(_Model):
         default_factory=list, description="List views (in the job's folder) that show this job")
     spec_file: Text = Field(
         "jenkinsbridge.yaml", description="Path of this spec in the repository, for deploy steps")
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, v: str | None) -> str | None:
+        if v is not None:
+            checks.check_tool_version(v)
+        return v
 
     @property
     def full_name(self) -> str:

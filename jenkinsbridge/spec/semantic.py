@@ -19,10 +19,11 @@ __all__ = ["PARALLEL_PREFIX", "job_problems", "reserved_stage_names"]
 PARALLEL_PREFIX = "parallel: "
 
 
-def reserved_stage_names(has_image: bool, deploy_envs: list[str]) -> list[str]:
+def reserved_stage_names(has_image: bool, deploy_envs: list[str], approval_envs: list[str] | None = None) -> list[str]:
     """The stages jenkinsbridge adds to a job's pipeline; a spec stage may not take one
     of these names (declarative pipelines need unique stage names)."""
-    return ["Checkout", *(["Image"] if has_image else []), *(f"Deploy {e}" for e in deploy_envs)]
+    return ["Build", "Checkout", *(["Image"] if has_image else []), *(f"Deploy {e}" for e in deploy_envs),
+            *(f"Approve {e}" for e in approval_envs or [])]
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,10 @@ def _reserved_stage_problems(job: dict[str, Any]) -> list[tuple[PathT, str]]:
     stages, deploy = job.get("stages"), job.get("deploy")
     if not isinstance(stages, list):
         return []
-    envs = [d["env"] for d in deploy if isinstance(d, dict) and isinstance(d.get("env"), str)] \
+    deps = [d for d in deploy if isinstance(d, dict) and isinstance(d.get("env"), str)] \
         if isinstance(deploy, list) else []
-    ours = reserved_stage_names(job.get("image") is not None, envs)
+    ours = reserved_stage_names(job.get("image") is not None, [d["env"] for d in deps],
+                                [d["env"] for d in deps if d.get("approval")])
     out: list[tuple[PathT, str]] = []
     for i, st in enumerate(stages):
         name = st.get("name") if isinstance(st, dict) else None

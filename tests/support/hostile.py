@@ -24,6 +24,7 @@ def _v(tag: str, multiline: bool = False) -> str:
 # grammar-restricted fields: the hostile characters each grammar lets through
 ITEM = "app `x` ({y}) é中😀 =~,"  # Jenkins item names refuse ?*/\\%!@#$^&|<>[]:;"'
 BRANCH = "feat/'\"${x}$(id)`id`&]]>é"  # git refnames refuse space ~^:?[\\ and ..
+VERSION = "21.0_1-rc"  # a toolchain version becomes part of an agent label and an image tag
 URL = "https://git.example.com/acme/'\"${x}$(id)`id`&]]>é.git"
 
 
@@ -34,7 +35,6 @@ def values() -> dict[str, str]:
 
 _VALUES = {
     "DESC": _v("DESC", True),
-    "VERSION": _v("VERSION"),
     "STAGE_A": _v("STAGE_A"),
     "RUN_A": _v("RUN_A", True),
     "JUNIT_A": _v("JUNIT_A"),
@@ -58,7 +58,7 @@ _VALUES = {
 }
 
 # values that a Jenkinsfile carries (as data) for the inline pipeline job
-JENKINSFILE_TAGS = ("VERSION", "STAGE_A", "RUN_A", "JUNIT_A", "ARCHIVE_A", "STAGE_B", "RUN_B", "ARTIFACTS",
+JENKINSFILE_TAGS = ("STAGE_A", "RUN_A", "JUNIT_A", "ARCHIVE_A", "STAGE_B", "RUN_B", "ARTIFACTS",
                     "ENV_VALUE", "PARAM_DESC", "PARAM_DEFAULT", "PARAM_TEXT", "CHOICE", "DOCKERFILE",
                     "CONTEXT", "TARGET", "BUILD_ARG", "APPROVAL", "SPEC_FILE")
 # values that are user commands by design (a stage's `run`)
@@ -72,7 +72,7 @@ def _job(name: str, **extra: Any) -> dict[str, Any]:
         "folder": f"{ITEM}/sub",
         "description": v["DESC"],
         "language": "python",
-        "version": v["VERSION"],
+        "version": VERSION,
         "source": {"url": URL, "branch": BRANCH, "credentials": "git-creds", "provider": "gitlab"},
         "triggers": {"push": True, "poll": "H/5 * * * *", "cron": "@daily"},
         "stages": [

@@ -53,7 +53,7 @@ def pipeline(result: Node) -> Node:
 
 
 _TOP = {"agent", "options", "triggers", "parameters", "environment", "stages", "post"}
-_STAGE = {"when", "input", "steps", "parallel", "post", "agent", "environment"}
+_STAGE = {"when", "input", "steps", "parallel", "stages", "post", "agent", "environment", "options"}
 _POST = {"always", "success", "failure", "unstable", "aborted", "changed", "fixed", "regression",
          "cleanup", "unsuccessful"}
 
@@ -88,11 +88,65 @@ def _stages(stages: Node, where: str) -> list[str]:
         name = f"{where}/{st['args'][0]}"
         kinds = [c["step"] for c in children(st)]
         problems += [f"{name} holds {k!r}" for k in kinds if k not in _STAGE]
-        if (kinds.count("steps") + kinds.count("parallel")) != 1:
-            problems.append(f"{name} needs exactly one of steps/parallel, has {kinds}")
+        if (kinds.count("steps") + kinds.count("parallel") + kinds.count("stages")) != 1:
+            problems.append(f"{name} needs exactly one of steps/parallel/stages, has {kinds}")
         for par in children(st, "parallel"):
             problems += _stages(par, name)
+        for nested in children(st, "stages"):
+            problems += _stages(nested, name)
     return problems
+
+
+def all_stages(result: Node) -> list[tuple[str, Node]]:
+    """Every stage at any depth as ("outer / inner", node), in document order."""
+    out: list[tuple[str, Node]] = []
+
+    def walk(n: Node, path: list[str]) -> None:
+        for c in children(n):
+            if c["step"] == "stage":
+                name = [*path, str(c["args"][0])]
+                out.append((" / ".join(name), c))
+                walk(c, name)
+            elif c["step"] in ("stages", "parallel"):
+                walk(c, path)
+
+    walk(only(pipeline(result), "stages"), [])
+    return out
+
+
+def input_problems(result: Node) -> list[str]:
+    """An `input` must not hold an executor: the pipeline's top agent is `none`, and no
+    stage that waits for input has (or sits inside a stage with) an agent."""
+    problems = []
+    top = only(pipeline(result), "agent")
+    top_none = top["args"] == ["none"]
+    holds: dict[str, bool] = {}
+    for name, st in all_stages(result):
+        parent = name.rpartition(" / ")[0]
+        holds[name] = bool(children(st, "agent")) or holds.get(parent, False)
+        if children(st, "input"):
+            if holds[name]:
+                problems.append(f"stage {name!r} waits for input on an agent")
+            if not top_none:
+                problems.append(f"stage {name!r} waits for input under a pipeline-wide agent")
+    return problems
+
+
+def gated(stage: Node) -> bool:
+    """The stage has a `when` that limits it to branches (branch, or the primary branch)."""
+    def names(n: Node) -> set[str]:
+        found = {c["step"] for c in children(n)}
+        for c in children(n):
+            found |= names(c)
+        return found
+    return any({"branch", "expression"} & names(w) for w in children(stage, "when"))
+
+
+def gate_problems(result: Node) -> list[str]:
+    """In a multibranch job the Image, Approve and Deploy stages run only on gated branches:
+    pull/merge requests never push an image or deploy."""
+    return [f"stage {name!r} has no branch gate" for name, st in all_stages(result)
+            if name.split(" ")[0] in ("Image", "Deploy", "Approve") and not gated(st)]
 
 
 @dataclass
@@ -148,10 +202,15 @@ def find_steps(result: Node, step: str) -> list[Node]:
     return found
 
 
-def stage_names(result: Node) -> list[str]:
-    """Top-level stage names in order, with parallel branches as 'a | b'."""
+def stage_names(result: Node, within: str | None = None) -> list[str]:
+    """Stage names in order (top level, or inside the stage ``within``), with parallel
+    branches as 'a | b'."""
     out = []
-    for st in children(only(pipeline(result), "stages"), "stage"):
+    stages = only(pipeline(result), "stages")
+    if within is not None:
+        (outer,) = [st for st in children(stages, "stage") if st["args"][0] == within]
+        stages = only(outer, "stages")
+    for st in children(stages, "stage"):
         par = children(st, "parallel")
         if par:
             out.append(" | ".join(s["args"][0] for s in children(par[0], "stage")))

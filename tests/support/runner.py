@@ -44,7 +44,7 @@ def extra_ca_certs() -> str:
 
 @dataclass
 class AgentImages:
-    """Builds the shared base once and each language image once per session."""
+    """Builds each language image (toolchain and agent) once per session."""
 
     base_image: str
     log_dir: Path
@@ -54,8 +54,10 @@ class AgentImages:
     def get(self, lang: str) -> str:
         if lang not in self.built:
             log = self.log_dir / f"build-{lang}.log"
-            env = {**os.environ, "BASE_IMAGE": self.base_image, "PREFIX": IMAGE_PREFIX,
-                   "TAG": "latest", "EXTRA_CA_CERTS": extra_ca_certs()}
+            # the air-gapped build: Debian toolchains on the local base image; Maven Central
+            # and the Go module proxy are out of reach here (PyPI and npm are not)
+            env = {**os.environ, "AIRGAP": "1", "BASE_IMAGE": self.base_image, "PREFIX": IMAGE_PREFIX,
+                   "TAG": "latest", "EXTRA_CA_CERTS": extra_ca_certs(), "OFFLINE": "java-maven go"}
             t0 = time.monotonic()
             with log.open("wb") as fh:
                 done = subprocess.run([str(AGENTS / "build"), lang], env=env, stdout=fh,
@@ -82,9 +84,12 @@ def break_test(tree: Path, lang: str) -> None:
 
 
 def run_cli(spec: Path, *args: str, network: str, image: str | None = None,
-            env: dict[str, str] | None = None, timeout: float = 1200) -> subprocess.CompletedProcess[str]:
+            env: dict[str, str] | None = None, timeout: float = 1200,
+            cache: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`jenkinsbridge run` in a subprocess; without a cache volume unless ``cache`` names one."""
+    cache_args = ["--cache-volume", cache] if cache else ["--no-cache"]
     cmd = [sys.executable, "-m", "jenkinsbridge.cli.main", "--json", "run", str(spec),
-           "--label", AREA_LABEL, "--name-prefix", NAME_PREFIX, "--network", network, *args]
+           "--label", AREA_LABEL, "--name-prefix", NAME_PREFIX, "--network", network, *cache_args, *args]
     if image:
         cmd += ["--image-override", image]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False,

@@ -101,3 +101,31 @@ def test_entrypoint_names_what_is_missing(agent_images: AgentImages, docker_clie
     status, logs = _run_agent(docker_client, image, {"JENKINS_URL": "http://127.0.0.1:9/"})
     assert status == 2
     assert "set JENKINS_SECRET JENKINS_AGENT_NAME" in logs
+
+
+def _exec(client: Any, image: str, *cmd: str) -> tuple[int, str]:
+    name = f"{NAME_PREFIX}tools-{uuid.uuid4().hex[:8]}"
+    key, value = AREA_LABEL.split("=")
+    container = client.containers.run(image, list(cmd), name=name, labels={key: value}, detach=True,
+                                      network_disabled=True)
+    try:
+        status = container.wait(timeout=120)["StatusCode"]
+        return int(status), container.logs().decode("utf-8", "replace")
+    finally:
+        container.remove(force=True)
+
+
+def test_tools_image_carries_docker_cli_and_jenkinsbridge(agent_images: AgentImages, docker_client: Any) -> None:
+    """The agent of the Image and Deploy stages: the docker CLI and jenkinsbridge, as the
+    jenkins user, with no engine of its own (DOCKER_HOST comes from the deploy)."""
+    image = agent_images.get("tools")
+    status, logs = _exec(docker_client, image, "sh", "-c",
+                         "docker --version && jenkinsbridge --help | head -n1 && id -un "
+                         "&& docker version --format x 2>&1 | tail -n1; test ! -S /var/run/docker.sock")
+    assert status == 0, logs
+    lines = logs.splitlines()
+    assert lines[0].startswith("Docker version "), logs
+    assert "jenkinsbridge" in lines[1] and lines[2] == "jenkins", logs
+    assert "Cannot connect to the Docker daemon" in logs  # no engine inside; it talks to a remote one
+    labels = docker_client.images.get(image).labels
+    assert labels["io.jenkinsbridge.language"] == "tools"

@@ -94,7 +94,7 @@ def test_waves_environment_secrets_and_skips(agent_images: AgentImages, run_netw
 
     ws = "/home/jenkins/agent/workspace/team/sub/behaviour"
     assert "BUILD_NUMBER=1 JOB_NAME=team/sub/behaviour JB_LANGUAGE=cpp" in proc.stderr
-    assert "JB_TOOL_VERSION=12 GREETING=hi there BRANCH_NAME=feature-x" in proc.stderr
+    assert "JB_TOOL_VERSION=14 GREETING=hi there BRANCH_NAME=feature-x" in proc.stderr  # cpp's default
     assert f"WORKSPACE={ws} PWD={ws} GIT_COMMIT={head} UID={tree.stat().st_uid}" in proc.stderr
     # a bare NAME in the env file takes the caller's value, masked like every credential
     assert f"FROM_ENV=**** length {len('taken-from-environment')}" in proc.stderr

@@ -16,7 +16,10 @@ from jenkinsbridge.runner.junit import JUnitCounts, count_report, find_reports
 from jenkinsbridge.spec import load_specs
 from tests.support.runner import LANGS, AgentImages, break_test, copy_sample, payload, run_cli, stage_marks
 
-JUNIT_STEP = re.compile(r"junit allowEmptyResults: true, testResults: '((?:[^'\\]|\\.)*)'")
+JUNIT_STEP = re.compile(r"junit testResults: '((?:[^'\\]|\\.)*)'")
+# the stage that runs the tests, and what must run again after breaking one
+TEST_STAGE = {"java-maven": "verify"}
+AGAIN = {"cpp": ["build", "test"], "java-maven": ["verify"]}
 
 
 def _jenkinsfile_globs(tree: Path) -> list[str]:
@@ -62,11 +65,12 @@ def test_sample_passes_then_fails_naming_the_stage(lang: str, agent_images: Agen
     # the same tree with its test broken: the run fails and names the stage
     break_test(tree, lang)
     # only what must run again: the test stage (and, for C++, the build that compiles the test)
-    again = ["--stage", "build", "--stage", "test"] if lang == "cpp" else ["--stage", "test"]
+    again = [a for name in AGAIN.get(lang, ["test"]) for a in ("--stage", name)]
+    stage = TEST_STAGE.get(lang, "test")
     failed = run_cli(spec, *again, image=image, network=run_network)
     assert failed.returncode == 1, failed.stderr[-4000:]
-    assert "jenkinsbridge: error: stage 'test' failed with exit status" in failed.stderr, failed.stderr[-3000:]
+    assert f"jenkinsbridge: error: stage '{stage}' failed with exit status" in failed.stderr, failed.stderr[-3000:]
     assert payload(failed)["type"] == "StageFailedError"
-    row = re.search(r"^test\s+FAILURE\s+\S+\s+(\d+) tests, (\d+) failures, (\d+) errors", failed.stderr, re.M)
+    row = re.search(rf"^{stage}\s+FAILURE\s+\S+\s+(\d+) tests, (\d+) failures, (\d+) errors", failed.stderr, re.M)
     assert row, failed.stderr[-2000:]
     assert int(row.group(2)) + int(row.group(3)) >= 1

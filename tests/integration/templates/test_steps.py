@@ -1,6 +1,6 @@
 """What the image, deploy and notify parts of the pipelines call, read from the DSL stub."""
 
-from tests.support.pipeline import find_steps, pipeline, sh_steps
+from tests.support.pipeline import all_stages, children, find_steps, pipeline, sh_steps
 
 
 def _one(result: dict, step: str) -> dict:
@@ -42,11 +42,13 @@ def test_deploy_stages_per_environment(checked: dict) -> None:
 def test_notifications_on_conditions(checked: dict) -> None:
     result = checked["python/full"].result
     (post,) = [c for c in pipeline(result)["children"] if c["step"] == "post"]
-    assert [c["step"] for c in post["children"]] == ["fixed", "success", "failure"]
+    assert [c["step"] for c in post["children"]] == ["fixed", "failure"]
     mails = find_steps(result, "mail")
     assert [m["args"][0]["to"] for m in mails] == ["team@example.com"] * 2
     ding = [s for s in sh_steps(result) if s.label == "notify dingtalk"]
     assert [s.section for s in ding] == ["post:fixed", "post:failure"]
+    # the pipeline has no agent: the shell call takes one of the build's label
+    assert [n["args"] for n in find_steps(result, "node")] == [["python-build && linux"]] * 2
     assert ding[0].credentials[0]["args"][0] == {"credentialsId": "dingtalk-webhook",
                                                  "variable": "JB_DINGTALK_WEBHOOK"}
     assert ding[0].env == ["JB_BUILD_STATUS=fixed"]
@@ -68,17 +70,79 @@ def test_library_steps(checked: dict) -> None:
 def test_multibranch_checks_out_scm_and_deploys_from_its_branch(checked: dict) -> None:
     result = checked["node/multibranch-github"].result
     assert _one(result, "checkout")["args"] == ["SCM"]
-    when = _one(result, "when")
-    assert [(c["step"], c["args"]) for c in when["children"]] == [("beforeInput", [True]), ("branch", ["main"])]
+    stages = dict(all_stages(result))
+    for name in ("Image", "Deploy staging"):
+        (when,) = children(stages[name], "when")
+        assert [(c["step"], c["args"]) for c in when["children"]] == [("beforeAgent", [True]), ("branch", ["main"])]
     cron = _one(checked["java-gradle/multibranch-git"].result, "cron")
     assert cron["args"] == ["H 3 * * *"]
     assert not find_steps(checked["python/full"].result, "triggers")  # pipeline jobs: config.xml
 
 
+def _stage_options(stage: dict) -> dict:
+    (opts,) = children(stage, "options")
+    return {c["step"]: c["args"] for c in opts["children"]}
+
+
 def test_options_from_spec(checked: dict) -> None:
     result = checked["python/full"].result
-    opts = {c["step"]: c["args"] for c in _one(result, "options")["children"]}
-    assert opts["timeout"] == [{"time": 30, "unit": "MINUTES"}]
-    assert opts["buildDiscarder"][0]["args"] == [{"numToKeepStr": "50", "daysToKeepStr": "30"}]
-    assert {"timestamps", "disableConcurrentBuilds"} <= set(opts)
-    assert _one(result, "label")["args"] == ["python-build && linux"]
+    (opts,) = children(pipeline(result), "options")
+    top = {c["step"]: c["args"] for c in opts["children"]}
+    assert top["buildDiscarder"][0]["args"] == [{"numToKeepStr": "50", "daysToKeepStr": "30"}]
+    assert "timestamps" in top and "timeout" not in top  # an approval's wait is not build time
+    assert "disableConcurrentBuilds" not in top  # a build waiting for approval blocks nobody
+    stages = dict(all_stages(result))
+    assert _stage_options(stages["Build"])["timeout"] == [{"time": 30, "unit": "MINUTES"}]
+    assert _stage_options(stages["Approve production"])["timeout"] == [{"time": 1440, "unit": "MINUTES"}]
+    (label,) = children(only_agent(stages["Build"]), "label")
+    assert label["args"] == ["python-build && linux"]
+    plain = find_steps(checked["python/default"].result, "options")[0]
+    assert "disableConcurrentBuilds" in {c["step"] for c in plain["children"]}
+
+
+def only_agent(stage: dict) -> dict:
+    (agent,) = children(stage, "agent")
+    return agent
+
+
+def test_approval_holds_no_agent_and_keeps_build_order(checked: dict) -> None:
+    result = checked["python/full"].result
+    stages = dict(all_stages(result))
+    assert [n for n in stages if "/" not in n] == [
+        "Build", "Image", "Deploy staging", "Approve production", "Deploy production"]
+    assert not children(stages["Approve production"], "agent")
+    for name in ("Image", "Deploy staging", "Deploy production"):
+        (label,) = children(only_agent(stages[name]), "label")
+        assert label["args"] == ["jenkinsbridge-tools"]
+    ordinals = [m["args"][0]["ordinal"] for m in find_steps(result, "milestone")]
+    assert ordinals == sorted(ordinals) and len(set(ordinals)) == len(ordinals) == 3
+    (approved,) = [m for m in find_steps(result, "milestone") if m["args"][0]["label"] == "approved production"]
+    assert approved in children(children(stages["Approve production"], "steps")[0], "milestone")
+
+
+def test_build_hands_its_workspace_to_the_tools_agents(checked: dict) -> None:
+    result = checked["python/full"].result
+    stages = dict(all_stages(result))
+    (post,) = children(stages["Build"], "post")
+    success = children(post, "success")[0]
+    assert [c["step"] for c in success["children"]] == ["archiveArtifacts", "stash", "stash"]
+    assert success["children"][0]["args"][0]["fingerprint"] is True
+    names = [u["args"][0] for u in find_steps(result, "unstash")]
+    assert names == ["jenkinsbridge-workspace", "jenkinsbridge-deploy", "jenkinsbridge-deploy"]
+
+
+def test_reports_are_published_so_they_can_be_trusted(checked: dict) -> None:
+    result = checked["python/default"].result
+    stages = dict(all_stages(result))
+    # a test stage without a report marks the build UNSTABLE with a message, not "0 tests"
+    (catch,) = find_steps({"tree": stages["Build / parallel: lint, test / test"]}, "catchError")
+    assert catch["args"][0]["buildResult"] == "UNSTABLE"
+    assert "wrote no test report matching reports/pytest.xml" in catch["args"][0]["message"]
+    assert [c["step"] for c in catch["children"]] == ["junit"]
+    assert "allowEmptyResults" not in catch["children"][0]["args"][0]
+    # lint results are issues (warnings-ng), not tests
+    lint = stages["Build / parallel: lint, test / lint"]
+    assert not find_steps({"tree": lint}, "junit")
+    (rec,) = find_steps({"tree": lint}, "recordIssues")
+    (tool,) = rec["args"][0]["tools"]
+    assert tool["step"] == "sarif" and tool["args"][0]["pattern"] == "reports/ruff.sarif"

@@ -62,6 +62,12 @@ abstract class DslScript extends Script {
         return node
     }
 
+    // `agent none` / `agent any`: the words declarative reads as agent types
+    def propertyMissing(String name) {
+        if (name in ['none', 'any']) { return name }
+        throw new MissingPropertyException(name, this.class)
+    }
+
     void setProperty(String name, Object value) {
         if (stack[-1].step == 'environment') {
             stack[-1].children << new DslNode(step: '=', args: [name, value])

@@ -31,6 +31,9 @@ DEFAULT_PLUGINS: dict[str, str] = {
     "workflow-api": "1336.vee415d95c521", "pipeline-groovy-lib": "744.v5b_556ee7c253",
     "github": "1.42.0", "github-branch-source": "1810.v913311241fa_9", "gitlab-plugin": "1.9.7",
     "gitlab-branch-source": "718.v40b_5f0e67cd3", "basic-branch-build-strategies": "228.v68c089762a_db_",
+    # and what the jenkinsbridge controller adds for the rendered jobs (controller/plugins.txt):
+    # lint issues, coverage and build order across approvals
+    "warnings-ng": "11.12.0", "coverage": "1.16.1", "pipeline-milestone-step": "127.vb_52887ca_3b_6d",
 }
 
 CREDENTIAL_TYPES: dict[str, tuple[str, str]] = {

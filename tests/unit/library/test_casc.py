@@ -189,7 +189,7 @@ def test_schema_check_finds_departures() -> None:
         "jenkins.clouds[0].docker: missing 'dockerApi'",
         "credentials.system.domainCredentials[0].credentials[0].usernamePassword.pasword: unknown attribute",
         "credentials.system.domainCredentials[0].credentials[1]: unknown kind 'certificate'; known: "
-        "usernamePassword, string, basicSSHUserPrivateKey, x509ClientCert",
+        "usernamePassword, string, gitlabPersonalAccessToken, basicSSHUserPrivateKey, x509ClientCert",
         "unclassified.globalLibraries.libraries[0]: missing 'retriever'",
     ]
     assert sorted(problems) == sorted(expected)
@@ -210,3 +210,56 @@ def test_cli_writes_file_and_reports_secret_names(tmp_path: Path, capsys: pytest
     assert not target.exists()
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and re.search(r"agents.yaml:1:\d+: templates: Input should be a valid list", err[0])
+
+
+GITLAB = """\
+version: 1
+jobs:
+  - name: a
+    language: go
+    type: multibranch
+    source: {url: "https://gitlab.example.com:8443/g/a.git", provider: gitlab, credentials: gl-checkout,
+             server_credentials: gl-api, webhook_secret: gl-hook}
+  - name: b
+    language: go
+    type: multibranch
+    source: {url: "git@gitlab.example.com:g/b.git", provider: gitlab}
+  - name: c
+    language: go
+    type: multibranch
+    source: {url: "https://gitlab.com/g/c.git", provider: gitlab}
+  - name: d
+    language: go
+    type: multibranch
+    source: {url: "https://github.com/g/d.git", provider: github}
+  - name: e
+    language: go
+    source: {url: "https://gitlab.other.example.com/g/e.git", provider: gitlab}
+"""
+
+
+def test_gitlab_servers_come_from_the_sources() -> None:
+    result = render_casc(load_spec_text(GITLAB))
+    doc = yaml.safe_load(result.text)
+    assert check_casc(doc) == []
+    servers = {s["name"]: s for s in doc["unclassified"]["gitLabServers"]["servers"]}
+    # a self-hosted server is named after its host (the multibranch source's serverName);
+    # JCasC replaces the list, so gitlab.com's "default" server stays listed
+    assert sorted(servers) == ["default", "gitlab.example.com", "gitlab.example.com:8443"]  # e: gitlab-plugin
+    assert servers["default"]["serverUrl"] == "https://gitlab.com"
+    own = servers["gitlab.example.com:8443"]
+    assert own["serverUrl"] == "https://gitlab.example.com:8443"
+    assert own["credentialsId"] == "gl-api" and own["manageWebHooks"] is True
+    assert own["webhookSecretCredentialsId"] == "gl-hook"
+    assert servers["gitlab.example.com"]["manageWebHooks"] is False
+    creds = _creds(doc)
+    assert creds["gl-api"][0] == "gitlabPersonalAccessToken" and creds["gl-api"][1]["token"] == "${GL_API_TOKEN}"
+    assert creds["gl-hook"][0] == "string"
+
+
+def test_one_gitlab_server_has_one_webhook_secret() -> None:
+    text = GITLAB.replace("provider: gitlab}\n  - name: c", "provider: gitlab, webhook_secret: other}\n  - name: c")
+    text = text.replace("git@gitlab.example.com:g/b.git", "https://gitlab.example.com:8443/g/b.git")
+    problem = r"jobs a and b name different source.webhook_secret .*gitlab.example.com:8443"
+    with pytest.raises(UsageError, match=problem):
+        render_casc(load_spec_text(text))

@@ -12,7 +12,9 @@ import yaml
 from jenkinsbridge.casc.agents import load_agents
 from jenkinsbridge.casc.render import render_casc
 from jenkinsbridge.casc.schema import check_casc
+from jenkinsbridge.render.core import job_context
 from jenkinsbridge.spec import load_specs
+from jenkinsbridge.spec.labels import parse_label_expression
 
 ROOT = Path(__file__).resolve().parents[3]
 CONTROLLER = ROOT / "jenkins-docker" / "controller"
@@ -71,8 +73,14 @@ def test_trial_agents_config_renders_a_valid_cloud() -> None:
     agents = load_agents(CONTROLLER / "agents.yaml")
     doc = yaml.safe_load(render_casc(load_specs([ROOT / "examples" / "shop.yaml"]), agents=agents).text)
     assert check_casc(doc) == []
-    labels = {t["labelString"] for t in doc["jenkins"]["clouds"][0]["docker"]["templates"]}
-    assert "python-build" in labels  # the example job's agent label
+    labels = [set(t["labelString"].split()) for t in doc["jenkins"]["clouds"][0]["docker"]["templates"]]
+    # every stage of the example jobs finds a template: the build's language and toolchain
+    # version (python && python-3.13), and the tools agent of Image and Deploy
+    for job in load_specs([ROOT / "examples" / "shop.yaml"]).jobs:
+        ctx = job_context(job)
+        for expr in (ctx["label"], ctx["tools_label"]):
+            parsed = parse_label_expression(expr)
+            assert any(parsed.matches(ls) for ls in labels), (job.name, expr)
 
 
 def test_dockerfiles_take_their_base_as_an_arg() -> None:

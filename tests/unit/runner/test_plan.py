@@ -7,7 +7,7 @@ import pytest
 
 from jenkinsbridge.errors import UsageError
 from jenkinsbridge.render import render_job
-from jenkinsbridge.render.languages import language_defaults
+from jenkinsbridge.render.languages import language_defaults, version_label
 from jenkinsbridge.runner.plan import agent_image, make_plan, parse_image_overrides, workspace_path
 from jenkinsbridge.spec import LANGUAGES, load_spec_text
 from jenkinsbridge.spec.graph import stage_waves
@@ -36,7 +36,11 @@ def test_language_defaults_are_read_at_run_time(lang: str, tmp_path: Path) -> No
     assert [[s.name for s in w] for w in plan.waves] == \
         [[s.name for s in w] for w in stage_waves(list(defaults.stages))]
     assert plan.tool_version == defaults.version
-    assert plan.image == f"jenkinsbridge/agent-{lang}:latest"
+    # the image of the toolchain version, the one the agent templates of its label use
+    assert plan.image == f"jenkinsbridge/agent-{lang}:{defaults.version}"
+    versioned = make_plan(_job(lang).model_copy(update={"version": "7.7"}), tree=tmp_path)  # type: ignore[attr-defined]
+    assert versioned.image == f"jenkinsbridge/agent-{lang}:7.7"
+    assert versioned.environment["NODE_LABELS"] == f"{defaults.label} {version_label(lang, '7.7')}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

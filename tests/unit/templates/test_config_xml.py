@@ -72,7 +72,9 @@ def test_inline_definition_is_sandboxed() -> None:
     ("github", "https://ghe.example.com/acme/app.git", "org.jenkinsci.plugins.github_branch_source.GitHubSCMSource",
      {"repoOwner": "acme", "repository": "app", "apiUri": "https://ghe.example.com/api/v3"}),
     ("gitlab", "https://gitlab.example.com/g/sub/app.git", "io.jenkins.plugins.gitlabbranchsource.GitLabSCMSource",
-     {"projectOwner": "g/sub", "projectPath": "g/sub/app", "serverName": "default"}),
+     {"projectOwner": "g/sub", "projectPath": "g/sub/app", "serverName": "gitlab.example.com"}),
+    ("gitlab", "git@gitlab.com:g/app.git", "io.jenkins.plugins.gitlabbranchsource.GitLabSCMSource",
+     {"projectOwner": "g", "projectPath": "g/app", "serverName": "default"}),
 ])
 def test_multibranch_sources(provider: str, url: str, cls: str, fields: dict[str, str]) -> None:
     root = _xml(provider=provider, url=url, type="multibranch")
@@ -82,6 +84,10 @@ def test_multibranch_sources(provider: str, url: str, cls: str, fields: dict[str
     assert {k: src.findtext(k) for k in fields} == fields
     traits = [t.tag for t in src.find("traits")]
     assert traits[-1] == "jenkins.scm.impl.trait.WildcardSCMHeadFilterTrait"
+    # pull/merge requests are heads named PR-n / MR-n: the filter must let them through
+    includes = src.findtext("traits/jenkins.scm.impl.trait.WildcardSCMHeadFilterTrait/includes").split()
+    assert includes[0] == "main"
+    assert includes[1:] == {"github": ["PR-*"], "gitlab": ["MR-*"], "git": []}[provider]
     assert any(t.endswith("BranchDiscoveryTrait") for t in traits)
     strategies = [s.tag.rsplit(".", 1)[1] for s in root.find(".//buildStrategies")]
     assert strategies[0] == "BranchBuildStrategyImpl"

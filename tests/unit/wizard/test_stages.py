@@ -36,6 +36,8 @@ def test_install_command_fits_the_tool(name: str, install: str, absent: str) -> 
     _, plan = _plan(name)
     runs = _runs(plan)
     assert install in runs
+    # (a test reporter the project lacks is added without touching package.json or the lockfile)
+    runs = re.sub(r"(?m)^npm install --no-save .*$", "", runs)
     assert not re.search(rf"(^|\s){re.escape(absent)}", runs, re.M)
     for s in plan.stages:  # every offered stage is a valid spec stage
         Stage.model_validate(s)
@@ -100,3 +102,48 @@ def test_other_language_candidate_is_ignored() -> None:
     c, _ = _plan("node-pnpm")
     plan = plan_stages("python", c)  # --language python over a node project
     assert plan.notes == [] and "pnpm" not in _runs(plan)
+
+
+def test_project_without_ruff_keeps_its_install_stage() -> None:
+    """requirements.txt with flask and pytest, no ruff: only the lint stage goes; the
+    install stage stays (without ruff) so pytest exists when the test stage runs it."""
+    _, plan = _plan("python-requirements")
+    on = [s for s in plan.stages if s["name"] not in plan.off]
+    assert [s["name"] for s in on] == ["install", "test"]
+    install = on[0]["run"]
+    assert "-r requirements.txt" in install and ".venv/bin/pip install -q pytest" in install
+    assert not re.search(r"\bruff\b", install)
+    assert "lint" in plan.off
+    assert on[1].get("needs") == ["install"]
+
+
+def test_installable_project_with_requirements_installs_both(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "requirements.txt").write_text("requests\n")
+    (tmp_path / "requirements-dev.txt").write_text("pytest\n")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\n')
+    c = next(c for c in detect(tmp_path).candidates)
+    runs = _runs(plan_stages("python", c))
+    assert "-r requirements.txt -r requirements-dev.txt; fi" in runs
+    assert ".venv/bin/pip install -q -e ." in runs
+
+
+@pytest.mark.parametrize(("name", "runner", "line"), [
+    ("node-npm", "jest", "JEST_JUNIT_OUTPUT_DIR=reports npm test -- --ci --reporters=default --reporters=jest-junit"),
+    ("node-pnpm", "vitest", "pnpm test --reporter=default --reporter=junit --outputFile.junit=reports/junit.xml"),
+])
+def test_node_test_runner_gets_its_reporter_flags(name: str, runner: str, line: str) -> None:
+    c, plan = _plan(name)
+    assert c.facts["test_runner"] == runner
+    (test,) = [s for s in plan.stages if s["name"] == "test"]
+    assert line in test["run"].splitlines()
+    assert test["junit"] == "reports/*.xml"
+    if runner == "jest":  # jest-junit is not among the project's packages: added for the build only
+        assert "npm install --no-save --no-audit --no-fund jest-junit" in test["run"].splitlines()
+
+
+def test_maven_wrapper_is_used(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "pom.xml").write_text("<project><modelVersion>4.0.0</modelVersion></project>")
+    (tmp_path / "mvnw").write_text("#!/bin/sh\n")
+    c = detect(tmp_path).candidates[0]
+    runs = _runs(plan_stages("java-maven", c))
+    assert runs.startswith("./mvnw -B -ntp verify") and not re.search(r"(^|\s)mvn\b", runs)

@@ -1,0 +1,63 @@
+"""The tool caches outlive the container: two runs, each in a fresh agent container,
+share a cache volume at ~/.cache (as an agent template mounts one), where the agent
+image points the package managers (PIP_CACHE_DIR here). What the first run leaves in the
+cache, the second finds.
+
+Whether pip then skips a download depends on the registry's Cache-Control headers; the
+TLS-inspecting proxy of the test machine drops them, so pip caches no HTTP response here
+and the download count is not asserted (docs/run.md has the figures)."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+from tests.support.runner import AgentImages, payload, run_cli
+
+SPEC = """\
+version: 1
+jobs:
+  - name: cache
+    language: python
+    source: {url: "https://git.example.com/samples/cache.git"}
+    stages:
+      - name: cache
+        run: |
+          test "$PIP_CACHE_DIR" = /home/jenkins/.cache/pip
+          mkdir -p "$PIP_CACHE_DIR"
+          if [ -f "$PIP_CACHE_DIR/seen-by" ]; then echo "cache: reused from $(cat "$PIP_CACHE_DIR/seen-by")"; \
+else echo "cache: empty"; fi
+          hostname > "$PIP_CACHE_DIR/seen-by"
+          echo "container: $(hostname)"
+"""
+
+
+def test_second_run_in_a_fresh_container_finds_the_cache(agent_images: AgentImages, run_network: str,
+                                                          tmp_path: Path, docker_client: Any) -> None:
+    image = agent_images.get("python")
+    volume = f"jbt-runner-cache-{uuid.uuid4().hex[:8]}"
+    (tmp_path / "jenkinsbridge.yaml").write_text(SPEC)
+    try:
+        seen = []
+        for _ in (1, 2):
+            # --copy: the stages run as the image's jenkins user, as on a Jenkins agent
+            proc = run_cli(tmp_path / "jenkinsbridge.yaml", "--copy", image=image, network=run_network,
+                           cache=volume)
+            assert proc.returncode == 0, proc.stderr[-4000:]
+            assert payload(proc)["ok"] is True
+            container = re.search(r"^\[cache\] container: (\S+)$", proc.stderr, re.M)
+            state = re.search(r"^\[cache\] cache: (.*)$", proc.stderr, re.M)
+            assert container and state, proc.stderr[-2000:]
+            seen.append((container.group(1), state.group(1)))
+        (first, state1), (second, state2) = seen
+        assert first != second  # a fresh container each time
+        assert state1 == "empty" and state2 == f"reused from {first}"
+        assert docker_client.volumes.get(volume).attrs["Labels"].get("io.jenkinsbridge.cache") == "true"
+    finally:
+        import docker.errors
+
+        with contextlib.suppress(docker.errors.NotFound):  # not made when the first run failed early
+            docker_client.volumes.get(volume).remove(force=True)
