@@ -47,12 +47,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run_push(args: argparse.Namespace) -> Result:
     from jenkinsbridge.artifacts.service import push_artifacts
-    from jenkinsbridge.images.service import ImageJob, TagInputs
+    from jenkinsbridge.images.service import ImageJob
     from jenkinsbridge.spec import load_specs
+    from jenkinsbridge.spec.tags import TagValues
 
     job = load_specs([args.spec]).select(args.job)
     spec_dir = Path(args.spec).resolve().parent
-    item = ImageJob.of(job, spec_dir, os.environ, tags=TagInputs(commit=args.commit, build=args.build))
+    item = ImageJob.of(job, spec_dir, os.environ, tags=TagValues(commit=args.commit, build=args.build))
     result = push_artifacts(item, list(args.files), os.environ, base=args.base, digest_file=args.digest_file)
     return Result(text=result.reference,
                   data={"reference": result.reference, "digest": result.digest, "tags": result.tags,

@@ -16,7 +16,6 @@ from jenkinsbridge.images.progress import StreamProgress
 from jenkinsbridge.images.service import (
     BuildOptions,
     ImageJob,
-    TagInputs,
     build_job_image,
     build_request,
     push_job_image,
@@ -24,6 +23,7 @@ from jenkinsbridge.images.service import (
 from jenkinsbridge.images.values import created_from_env
 from jenkinsbridge.spec import load_specs
 from jenkinsbridge.spec.checks import check_image_reference
+from jenkinsbridge.spec.tags import TagValues
 
 _ENV = ("Environment: GIT_COMMIT, BUILD_NUMBER, BRANCH_NAME/GIT_BRANCH, JB_IMAGE_VERSION fill the "
         "tag placeholders; JB_REGISTRY_USERNAME/JB_REGISTRY_PASSWORD (or a Docker credential "
@@ -88,7 +88,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def _item(args: argparse.Namespace) -> ImageJob:
     spec = load_specs([args.spec])
     job = spec.select(args.job)
-    tags = TagInputs(commit=args.commit, build=args.build, branch=args.branch, version=args.image_version)
+    tags = TagValues(commit=args.commit, build=args.build, branch=args.branch, version=args.image_version)
     return ImageJob.of(job, Path(args.spec).resolve().parent, os.environ, context=args.context, tags=tags)
 
 

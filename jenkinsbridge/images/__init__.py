@@ -5,7 +5,6 @@ from jenkinsbridge.images.push import PushResult
 from jenkinsbridge.images.service import (
     BuildOptions,
     ImageJob,
-    TagInputs,
     build_job_image,
     push_job_image,
 )
@@ -17,7 +16,6 @@ __all__ = [
     "BuildResult",
     "ImageJob",
     "PushResult",
-    "TagInputs",
     "TagValues",
     "build_image",
     "build_job_image",

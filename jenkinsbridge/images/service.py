@@ -28,19 +28,9 @@ from jenkinsbridge.images.values import (
 )
 from jenkinsbridge.spec.models import Image, Job
 
-__all__ = ["BuildOptions", "ImageJob", "TagInputs", "build_job_image", "build_request", "push_job_image"]
+__all__ = ["BuildOptions", "ImageJob", "build_job_image", "build_request", "push_job_image"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class TagInputs:
-    """Values given on the command line for the tag placeholders."""
-
-    commit: str | None = None
-    build: str | None = None
-    branch: str | None = None
-    version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,12 +46,14 @@ class ImageJob:
 
     @classmethod
     def of(cls, job: Job, spec_dir: Path, env: Mapping[str, str], *, context: Path | None = None,
-           tags: TagInputs | None = None) -> ImageJob:
+           tags: TagValues | None = None) -> ImageJob:
+        """``tags``: the placeholder values given on the command line; the rest come from
+        ``env`` and the context's git checkout (resolve_values)."""
         if job.image is None:
             raise UsageError(f"job {job.full_name!r} has no image section; add image: {{registry, "
                              "repository} to the spec")
         ctx = (context if context is not None else spec_dir / job.image.context).resolve()
-        given = tags or TagInputs()
+        given = tags or TagValues()
         values = resolve_values(ctx, env, commit=given.commit, build=given.build,
                                 branch=given.branch, version=given.version)
         return cls(job=job, image=job.image, spec_dir=spec_dir, context=ctx, values=values,
