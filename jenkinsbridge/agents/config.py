@@ -41,8 +41,10 @@ def _label(v: str) -> str:
 
 
 def _name(v: str) -> str:
-    if not v or not all(c.isalnum() or c in "-_" for c in v) or len(v) > 40:
-        raise ValueError(f"{v!r} is not a template name; letters, digits, '-', '_' (at most 40)")
+    # container and node names allow [A-Za-z0-9_.-]; a version such as python-3.13 names a template
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}", v):
+        raise ValueError(f"{v!r} is not a template name; a letter or digit, then letters, digits, "
+                         "'-', '_', '.' (at most 40)")
     return v
 
 

@@ -19,7 +19,7 @@ CASES = {
     "java-maven-modules": ("java-maven", "maven", "17", "pom.xml: a Maven project"),
     "java-gradle-kts": ("java-gradle", "gradle", "21", "(Kotlin DSL)"),
     "java-gradle-groovy": ("java-gradle", "gradle", "11", "sourceCompatibility says Java 11"),
-    "node-npm": ("node", "npm", "20", "package-lock.json: installs with npm"),
+    "node-npm": ("node", "npm", current("node"), "package-lock.json: installs with npm"),  # engines >=20.10
     "node-pnpm": ("node", "pnpm", "20", "packageManager 'pnpm@9.1.0'"),
     "node-yarn": ("node", "yarn", "20", "Yarn 1 (classic)"),  # engines 18.x || 20.x: the newest
     "node-yarn-berry": ("node", "yarn", None, "Yarn 2+ (Berry)"),
@@ -27,7 +27,7 @@ CASES = {
     "php": ("php", "composer", current("php"), "require.php '^8.1'"),  # newest it allows
     "python-pip": ("python", "pip", "3.11", ".python-version"),
     "python-poetry": ("python", "poetry", current("python"), "poetry.lock: installs with Poetry"),
-    "python-uv": ("python", "uv", "3.12", "uv.lock: installs with uv"),
+    "python-uv": ("python", "uv", current("python"), "uv.lock: installs with uv"),  # >=3.12
     "python-pyproject": ("python", "pip", current("python"), "requires-python '>=3.9, <4'"),
     "go": ("go", "go", current("go"), "go 1.21 is the minimum language version"),
     "cpp": ("cpp", "cmake", None, "C++ standard 20"),
@@ -64,7 +64,7 @@ def test_monorepo_offers_each_project() -> None:
     found = {(c.path, c.language, c.tool) for c in det.candidates}
     assert found == {("services/api", "go", "go"), ("services/web", "node", "pnpm")}
     api = next(c for c in det.candidates if c.language == "go")
-    assert api.dockerfile == "services/api/Dockerfile" and api.version == "1.22"
+    assert api.dockerfile == "services/api/Dockerfile" and api.version == current("go")  # go 1.22 is a minimum
 
 
 def test_maven_modules_are_one_project() -> None:
