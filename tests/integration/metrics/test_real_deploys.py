@@ -172,7 +172,9 @@ def test_text_report(scenario: Scenario) -> None:
 def test_json_schema_is_stable(scenario: Scenario) -> None:
     r = scenario.report
     assert r["schema"] == "jenkinsbridge.metrics/1"
-    assert set(r) == {"schema", "generated", "env", "window", "definitions", "jobs", "notes", "html"}
+    # `ok` is the envelope every --json document carries (docs/cli.md)
+    assert r["ok"] is True
+    assert set(r) == {"ok", "schema", "generated", "env", "window", "definitions", "jobs", "notes", "html"}
     (job,) = r["jobs"]
     assert set(job) == {"job", "env", "has_env", "metrics", "weeks", "failures", "build_health", "notes"}
     assert set(job["metrics"]) == {"deployment_frequency", "lead_time", "change_failure_rate", "time_to_restore"}
