@@ -19,7 +19,8 @@ SAMPLES = ROOT / "tests" / "samples"
 AGENTS = ROOT / "jenkins-docker" / "agents"
 LANGS = ("java-maven", "java-gradle", "node", "php", "python", "go", "cpp")
 AREA_LABEL = "io.jenkinsbridge.test=runner"
-IMAGE_PREFIX = "jbt-runner"
+# JBT_IMAGE_PREFIX: another prefix for a worktree whose agent Dockerfiles differ
+IMAGE_PREFIX = os.environ.get("JBT_IMAGE_PREFIX", "jbt-runner")
 NAME_PREFIX = "jbt-runner-"
 
 # the file holding each sample's one test, and the expected text that breaks it when changed
@@ -54,10 +55,10 @@ class AgentImages:
     def get(self, lang: str) -> str:
         if lang not in self.built:
             log = self.log_dir / f"build-{lang}.log"
-            # the air-gapped build: Debian toolchains on the local base image; Maven Central
-            # and the Go module proxy are out of reach here (PyPI and npm are not)
+            # the air-gapped build: Debian toolchains on the local base image; Maven Central,
+            # the Go module proxy and Packagist are out of reach here (PyPI and npm are not)
             env = {**os.environ, "AIRGAP": "1", "BASE_IMAGE": self.base_image, "PREFIX": IMAGE_PREFIX,
-                   "TAG": "latest", "EXTRA_CA_CERTS": extra_ca_certs(), "OFFLINE": "java-maven go"}
+                   "TAG": "latest", "EXTRA_CA_CERTS": extra_ca_certs(), "OFFLINE": "java-maven go php"}
             t0 = time.monotonic()
             with log.open("wb") as fh:
                 done = subprocess.run([str(AGENTS / "build"), lang], env=env, stdout=fh,
