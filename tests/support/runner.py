@@ -129,3 +129,52 @@ def remove_leftovers(client: Any) -> None:
         n.remove()
     for v in client.volumes.list(filters=flt):
         v.remove(force=True)
+
+
+def quality_figures(tree: Path, stages: list[Any]) -> dict[str, Any]:
+    """Per stage that publishes them: ``coverage <stage>`` -> line coverage in percent (the
+    Cobertura ``line-rate``, or covered/total statements of a Go coverprofile) and
+    ``issues <stage>`` -> the number of findings in its lint report (None: no such file, or
+    it does not parse). java() reads the build log, which `run` does not keep: not counted."""
+    from jenkinsbridge.runner.junit import find_reports
+
+    out: dict[str, Any] = {}
+    for st in stages:
+        if st.coverage:
+            files = find_reports(tree, st.coverage.report)
+            out[f"coverage {st.name}"] = _coverage(tree / files[0], st.coverage.format) if files else None
+        if st.issues and st.issues.report:
+            files = find_reports(tree, st.issues.report)
+            out[f"issues {st.name}"] = _findings(tree / files[0], st.issues.format) if files else None
+    return out
+
+
+def _coverage(path: Path, fmt: str) -> float | None:
+    import defusedxml.ElementTree as ET
+
+    if fmt == "go-cov":
+        total = covered = 0
+        for line in path.read_text().splitlines()[1:]:  # mode: ...; then file:range stmts count
+            parts = line.split()
+            if len(parts) == 3:
+                total += int(parts[1])
+                covered += int(parts[1]) if int(parts[2]) > 0 else 0
+        return round(100 * covered / total, 1) if total else None
+    root = ET.parse(path).getroot()
+    rate = root.get("line-rate")
+    return round(100 * float(rate), 1) if rate is not None else None
+
+
+def _findings(path: Path, fmt: str) -> int | None:
+    import defusedxml.ElementTree as ET
+
+    text = path.read_text(errors="replace")
+    if fmt == "sarif":
+        return sum(len(r.get("results") or []) for r in json.loads(text).get("runs") or [])
+    if fmt == "eslint":
+        return sum(len(f.get("messages") or []) for f in json.loads(text))
+    if fmt in ("checkstyle", "phpstan"):
+        return sum(1 for _ in ET.fromstring(text).iter("error"))
+    if fmt == "clang-tidy":
+        return len(re.findall(r"^\S+:\d+:\d+: (?:warning|error):", text, re.M))
+    return None
