@@ -35,6 +35,24 @@ TEST_FILES = {
 }
 EXPECTED = "Hello, Ada!"
 
+# code each language's linter flags, added to a sample's file before its run: the lint stage
+# must publish the finding and still pass (findings make a Jenkins build UNSTABLE, never FAILED)
+LINT_BAIT = {
+    "python": ("greeter.py", "\n\ndef _bait():\n    import os\n"),  # ruff F401: os imported, unused
+    "go": ("greeter.go", "\nfunc bait() {}\n"),  # staticcheck U1000: func bait is unused
+    "cpp": ("src/greeter.cpp", "\nint jb_bait() { int *p = nullptr; return *p; }\n"),  # clang-analyzer NullDereference
+    "php": ("src/Greeter.php", "\nfunction jb_bait( ) { return 1 ;}\n"),  # PSR12: spacing
+}
+
+
+def add_lint_bait(tree: Path, lang: str) -> bool:
+    if lang not in LINT_BAIT:
+        return False
+    rel, text = LINT_BAIT[lang]
+    with (tree / rel).open("a") as fh:
+        fh.write(text)
+    return True
+
 
 def extra_ca_certs() -> str:
     """The CA files this machine trusts beyond Debian's (a TLS-inspecting egress proxy):
