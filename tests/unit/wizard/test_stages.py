@@ -164,6 +164,6 @@ def test_poetry_project_without_pytest_cov_runs_pytest_without_coverage() -> Non
 def test_reports_of_a_project_in_a_subdirectory_are_under_it() -> None:
     c = Candidate("services/api", "go", "go", None, ("go.mod",))
     stages = {s["name"]: s for s in plan_stages("go", c).stages}
-    assert stages["lint"]["issues"]["report"] == "services/api/reports/go-lint.sarif"
+    assert stages["lint"]["issues"]["report"] == "services/api/reports/go-lint.txt"
     assert stages["test"]["coverage"]["report"] == "services/api/reports/coverage.out"
     assert stages["test"]["junit"] == "services/api/reports/junit.xml"
