@@ -68,7 +68,7 @@ class RunContainer:
             mounts = {str(self.tree): {"bind": self.workspace, "mode": "rw"}}
         if self.cache:
             # an empty named volume takes the image's directory (mode 1777 in the agent
-            # images) on first use, so any build user can write to it
+            # images) on first use; _own_cache() hands what is in it to the build user
             mounts[self.cache] = {"bind": self.cache_target, "mode": "rw"}
         self._created = True
         try:
@@ -93,6 +93,8 @@ class RunContainer:
         log.debug("started %s (%s) from %s", self.name, self.id and self.id[:12], self.image)
         if self.copy:
             self._copy_tree_in()
+        if self.cache:
+            self._own_cache()
 
     def remove(self) -> None:
         """Remove the container, whatever state it is in. Safe to call twice."""
@@ -123,6 +125,36 @@ class RunContainer:
         status = self.exec(["chown", "-R", "jenkins:jenkins", self.workspace], {}, None, user="root")
         if status != 0:
             raise DockerOperationError(f"could not hand {self.workspace} to the jenkins user in {self.name}")
+
+    # --- the cache -----------------------------------------------------------------------
+
+    def _build_user(self) -> tuple[str, str]:
+        """(uid, gid) the stages run as: the tree's owner, or the image's user with --copy."""
+        if self.user:
+            uid, _, gid = self.user.partition(":")
+            return uid, gid or uid
+        ids: list[str] = []
+        for flag in ("-u", "-g"):
+            self.exec(["id", flag], {}, lambda line, err: None if err else ids.extend(line.split()))
+        if len(ids) != 2:
+            raise DockerOperationError(f"could not tell which user the stages run as in {self.name}")
+        return ids[0], ids[1]
+
+    def _own_cache(self) -> None:
+        """Hand the cache volume's files to the user the stages run as.
+
+        Runs of one volume may use different users (the tree's owner, root in CI, the
+        image's jenkins user with --copy), and a directory another user made is not
+        writable. pip is stricter still: run as root, it uses a cache directory only when
+        root owns it (pip's ``check_path_owner``) and otherwise disables its cache with a
+        warning. Only files with another owner are changed, so a second run of the same
+        user touches nothing.
+        """
+        uid, gid = self._build_user()
+        status = self.exec(["find", self.cache_target, "(", "!", "-user", uid, "-o", "!", "-group", gid, ")",
+                            "-exec", "chown", "-h", f"{uid}:{gid}", "{}", "+"], {}, None, user="root")
+        if status != 0:
+            raise DockerOperationError(f"could not hand the cache {self.cache} to user {uid} in {self.name}")
 
     def list_files(self) -> dict[str, float]:
         """Relative path -> modification time of every file in the workspace."""
