@@ -86,7 +86,8 @@ def test_pip_takes_the_cache_whoever_the_run_runs_as(agent_images: AgentImages, 
     """One volume, three runs as different users: the image's jenkins user (--copy), the
     tree's owner (root here and in CI: pip then uses a cache only when root owns it), then
     jenkins again. pip accepts the cache each time (`pip cache` fails when pip disabled
-    it) and lists what the runs before left in it."""
+    it) and lists what the runs before left in it; after each run the files belong to
+    the image's user again (the user Jenkins agents sharing the volume run as)."""
     image = agent_images.get("python")
     volume = f"jbt-runner-cache-{uuid.uuid4().hex[:8]}"
     (tmp_path / "jenkinsbridge.yaml").write_text(PIP_SPEC)
@@ -102,6 +103,10 @@ def test_pip_takes_the_cache_whoever_the_run_runs_as(agent_images: AgentImages, 
                                 proc.stderr, re.M)
             assert user, proc.stderr[-2000:]
             runs.append((user.group(1), listed))
+            others = docker_client.containers.run(
+                image, entrypoint=["find", "/c", "!", "-user", "1000", "-o", "!", "-group", "1000"], user="root",
+                volumes={volume: {"bind": "/c", "mode": "ro"}}, remove=True, network_mode="none")
+            assert others == b"", f"owned by someone else after the run: {others!r}"
         (jenkins, first), (owner, second), (again, third) = runs
         assert jenkins == again == "1000" and owner == str((tmp_path / "jenkinsbridge.yaml").stat().st_uid)
         assert len(first) == 1 and len(second) == 2 and len(third) == 3  # each run finds the ones before
