@@ -4,6 +4,7 @@ when they are missing (scripts/setup-machine provides them); it never skips."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,20 @@ from tests.support.groovy import GroovyChecker
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE_IMAGE = os.environ.get("JB_BASE_IMAGE", "jenkinsbridge/base:bookworm")
+
+
+# a Docker repository path: lowercase components joined by '/', each [a-z0-9] runs joined by . _ -
+_REPOSITORY = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """JBT_IMAGE_PREFIX names the images a session builds (tests/support/runner.py): two
+    sessions on one engine whose Dockerfiles differ each pass their own. Checked here,
+    before any build, so a bad value is one clear line."""
+    prefix = os.environ.get("JBT_IMAGE_PREFIX")
+    if prefix is not None and not _REPOSITORY.fullmatch(prefix):
+        raise pytest.UsageError(f"JBT_IMAGE_PREFIX={prefix!r} is not a Docker repository path; use lowercase "
+                                "letters, digits, '.', '_', '-' and '/', e.g. jbt-mybranch")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

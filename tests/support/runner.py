@@ -19,7 +19,8 @@ SAMPLES = ROOT / "tests" / "samples"
 AGENTS = ROOT / "jenkins-docker" / "agents"
 LANGS = ("java-maven", "java-gradle", "node", "php", "python", "go", "cpp")
 AREA_LABEL = "io.jenkinsbridge.test=runner"
-IMAGE_PREFIX = "jbt-runner"
+# JBT_IMAGE_PREFIX: another prefix for a worktree whose agent Dockerfiles differ
+IMAGE_PREFIX = os.environ.get("JBT_IMAGE_PREFIX", "jbt-runner")
 NAME_PREFIX = "jbt-runner-"
 
 # the file holding each sample's one test, and the expected text that breaks it when changed
