@@ -146,11 +146,17 @@ def merge_folder(ours: str, server: str) -> str:
 
 def display_xml(xml: str) -> str:
     """One written form for showing a diff: the same indentation, quoting and entities on
-    both sides, so a diff shows what differs in content, not how Jenkins wrote it."""
+    both sides, so a diff shows what differs in content, not how Jenkins wrote it. Secret
+    fields (:data:`SECRET_FIELDS`) are left out: the server's copy holds them encrypted and
+    the rendered one not at all, so they would show as a change that is none."""
     try:
         root = ET.fromstring(_DECLARATION.sub("", xml, count=1).encode("utf-8"))
     except ET.ParseError:
         return xml
+    for el in list(root.iter()):
+        for name in SECRET_FIELDS.get(el.get("class") or el.tag, ()):
+            for field in el.findall(name):
+                el.remove(field)
     for el in root.iter():
         if len(el) and el.text is not None and not el.text.strip():
             el.text = None

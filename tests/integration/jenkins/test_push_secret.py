@@ -5,6 +5,7 @@ environment variable JCasC reads for the same credentials ID, stored encrypted b
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -107,9 +108,13 @@ def test_cli_never_prints_the_token(jenv: JenkinsDouble, tmp_path: Path, monkeyp
     out = capsys.readouterr()
     assert TOKEN not in out.out and TOKEN not in out.err
     assert reveal(_token(jenv.config("team/hooked")) or "") == TOKEN
-    monkeypatch.delenv("GITLAB_HOOK_SECRET")
     jenv.edit("team/hooked", "<includeBranchesSpec>main</includeBranchesSpec>",
               "<includeBranchesSpec>*</includeBranchesSpec>")
+    assert main(["sync", str(spec), "--dry-run", "--check-drift"]) == 0
+    diff = capsys.readouterr().out
+    # the diff shows the edit, not the encrypted token (nor its absence in the rendered copy)
+    assert re.search(r"^- +<includeBranchesSpec>\*</includeBranchesSpec>$", diff, re.M) and "secretToken" not in diff
+    monkeypatch.delenv("GITLAB_HOOK_SECRET")
     assert main(["sync", str(spec), "--check-drift", "--json"]) == 2
     err = json.loads(capsys.readouterr().out)
     assert err["ok"] is False and "GITLAB_HOOK_SECRET" in err["error"]
