@@ -21,18 +21,17 @@ writes ``getEncryptedValue()``); the drift normalizer ignores that field
 from __future__ import annotations
 
 import os
-import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 
 from jenkinsbridge.casc.credentials import CredentialNeed, variable_prefix
 from jenkinsbridge.errors import UsageError
 from jenkinsbridge.render import RenderedJob
+from jenkinsbridge.render.escape import xml_text
 from jenkinsbridge.render.jobxml import GITLAB_PUSH_TRIGGER, GITLAB_SECRET_TOKEN, has_gitlab_push_trigger
 
 __all__ = ["push_secret_variable", "push_secrets", "with_push_secret"]
 
-_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_CLOSE = f"</{GITLAB_PUSH_TRIGGER}>"
 
 
 def push_secret_variable(job: RenderedJob) -> str | None:
@@ -55,10 +54,15 @@ def push_secrets(jobs: Iterable[RenderedJob], environ: Mapping[str, str] | None 
         if var is None:
             continue
         value = env.get(var, "")
-        if value:
-            out[job.path] = value
-        else:
+        if not value:
             missing.setdefault(var, []).append(job.path)
+            continue
+        try:
+            xml_text(value)
+        except ValueError as e:  # names the code point, never shows the value
+            raise UsageError(f"{var} (the GitLab push trigger's secret token of {job.path}) holds a "
+                             f"character a config.xml cannot carry: {e}; use printable characters") from None
+        out[job.path] = value
     if missing:
         what = "; ".join(f"{var} (for {', '.join(paths)})" for var, paths in sorted(missing.items()))
         raise UsageError(
@@ -69,15 +73,10 @@ def push_secrets(jobs: Iterable[RenderedJob], environ: Mapping[str, str] | None 
 
 
 def with_push_secret(xml: str, token: str) -> str:
-    """``xml`` with ``token`` as the GitLab push trigger's secretToken."""
-    decl = _DECLARATION.match(xml)
-    root = ET.fromstring(_DECLARATION.sub("", xml, count=1).encode("utf-8"))
-    triggers = list(root.iter(GITLAB_PUSH_TRIGGER))
-    if not triggers:
-        raise ValueError("config.xml has no GitLab push trigger")
-    for trigger in triggers:
-        field = trigger.find(GITLAB_SECRET_TOKEN)
-        if field is None:
-            field = ET.SubElement(trigger, GITLAB_SECRET_TOKEN)
-        field.text = token
-    return (decl.group(0) + "\n" if decl else "") + ET.tostring(root, encoding="unicode")
+    """``xml`` (a rendered config.xml) with ``token`` as its GitLab push trigger's
+    secretToken. Inserted as text, XML-escaped: the rest of the document stays byte for
+    byte as rendered (its character references included, which XML 1.1 needs)."""
+    if xml.count(_CLOSE) != 1:
+        raise ValueError("config.xml has no GitLab push trigger (or several)")
+    field = f"  <{GITLAB_SECRET_TOKEN}>{xml_text(token)}</{GITLAB_SECRET_TOKEN}>\n        "
+    return xml.replace(_CLOSE, field + _CLOSE, 1)
