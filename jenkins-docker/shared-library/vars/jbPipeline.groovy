@@ -40,8 +40,12 @@ def call(Map args = [:]) {
                 stage('Checkout') {
                     checkout(scm)
                 }
-                for (Map st : stages) {
-                    _buildStage(st)
+                // the environment the rendered Jenkinsfiles give their stages
+                withEnv(['CI=true', StepArgs.envEntry('JB_LANGUAGE', language),
+                         StepArgs.envEntry('JB_TOOL_VERSION', (defaults.version ?: '').toString())]) {
+                    for (Map st : stages) {
+                        _buildStage(st)
+                    }
                 }
                 if (artifacts) {
                     archiveArtifacts(artifacts: artifacts, allowEmptyArchive: true, fingerprint: true)

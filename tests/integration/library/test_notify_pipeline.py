@@ -85,6 +85,9 @@ def test_pipeline_runs_defaults_image_deploys(run_steps: Runner, tmp_path: Path)
     assert scripts[: len(python["stages"])] == [(s["name"], s["run"], python["label"]) for s in python["stages"]]
     assert all(e["node"] == "jenkinsbridge-tools" and e["timeout"] == 60
                for e in sh_events(ok)[len(python["stages"]):])
+    for e in sh_events(ok)[: len(python["stages"])]:  # what the rendered Jenkinsfiles' environment sets
+        assert (e["env"]["CI"], e["env"]["JB_LANGUAGE"], e["env"]["JB_TOOL_VERSION"]) == (
+            "true", "python", python["version"])
     junit = [e for e in ok["events"] if e["type"] == "junit"]
     assert [e["testResults"] for e in junit] == [s["junit"] for s in python["stages"] if s.get("junit")]
     assert all("allowEmptyResults" not in e for e in junit)  # no report is not "0 tests"
