@@ -17,18 +17,18 @@ ROOT = Path(__file__).resolve().parents[1]
 BASE_IMAGE = os.environ.get("JB_BASE_IMAGE", "jenkinsbridge/base:bookworm")
 
 
-# a Docker repository path: lowercase components joined by '/', each [a-z0-9] runs joined by . _ -
-_REPOSITORY = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*")
+# one component of a Docker repository path (lowercase runs of [a-z0-9] joined by . _ -)
+_COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """JBT_IMAGE_PREFIX names the images a session builds (tests/support/runner.py): two
-    sessions on one engine whose Dockerfiles differ each pass their own. Checked here,
-    before any build, so a bad value is one clear line."""
-    prefix = os.environ.get("JBT_IMAGE_PREFIX")
-    if prefix is not None and not _REPOSITORY.fullmatch(prefix):
-        raise pytest.UsageError(f"JBT_IMAGE_PREFIX={prefix!r} is not a Docker repository path; use lowercase "
-                                "letters, digits, '.', '_', '-' and '/', e.g. jbt-mybranch")
+    """JBT_RUNNER_ID names the images, containers and label of the test runs
+    (tests/support/runner.py): two sessions on one engine each pass their own. Checked
+    here, before any build, so a bad value is one clear line."""
+    run_id = os.environ.get("JBT_RUNNER_ID")
+    if run_id is not None and not _COMPONENT.fullmatch(run_id):
+        raise pytest.UsageError(f"JBT_RUNNER_ID={run_id!r} cannot name a Docker image; use lowercase "
+                                "letters and digits, joined by '.', '_' or '-', e.g. mybranch")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -18,10 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "samples"
 AGENTS = ROOT / "jenkins-docker" / "agents"
 LANGS = ("java-maven", "java-gradle", "node", "php", "python", "go", "cpp")
-AREA_LABEL = "io.jenkinsbridge.test=runner"
-# JBT_IMAGE_PREFIX: another prefix for a worktree whose agent Dockerfiles differ
-IMAGE_PREFIX = os.environ.get("JBT_IMAGE_PREFIX", "jbt-runner")
-NAME_PREFIX = "jbt-runner-"
+# JBT_RUNNER_ID: another name for the images, containers and label of these tests, so that
+# two checkouts testing on one engine neither share agent images nor sweep each other's runs
+_ID = os.environ.get("JBT_RUNNER_ID", "runner")
+AREA_LABEL = f"io.jenkinsbridge.test={_ID}"
+IMAGE_PREFIX = f"jbt-{_ID}"
+NAME_PREFIX = f"jbt-{_ID}-"
 
 # the file holding each sample's one test, and the expected text that breaks it when changed
 TEST_FILES = {

@@ -23,7 +23,7 @@ from tests.support.jenkins_double import JenkinsDouble
 from tests.support.runner import IMAGE_PREFIX
 
 AGENT_DIR = Path(__file__).resolve().parents[2] / "support" / "testagent"
-AGENT_IMAGE = f"{IMAGE_PREFIX}/agents-testagent:latest"  # per session with JBT_IMAGE_PREFIX
+AGENT_IMAGE = f"{IMAGE_PREFIX}/agents-testagent:latest"  # per session with JBT_RUNNER_ID
 
 
 @pytest.fixture(scope="session")
