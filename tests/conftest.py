@@ -4,6 +4,7 @@ when they are missing (scripts/setup-machine provides them); it never skips."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,20 @@ from tests.support.groovy import GroovyChecker
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE_IMAGE = os.environ.get("JB_BASE_IMAGE", "jenkinsbridge/base:bookworm")
+
+
+# one component of a Docker repository path (lowercase runs of [a-z0-9] joined by . _ -)
+_COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """JBT_RUNNER_ID names the images, containers and label of the test runs
+    (tests/support/runner.py): two sessions on one engine each pass their own. Checked
+    here, before any build, so a bad value is one clear line."""
+    run_id = os.environ.get("JBT_RUNNER_ID")
+    if run_id is not None and not _COMPONENT.fullmatch(run_id):
+        raise pytest.UsageError(f"JBT_RUNNER_ID={run_id!r} cannot name a Docker image; use lowercase "
+                                "letters and digits, joined by '.', '_' or '-', e.g. mybranch")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

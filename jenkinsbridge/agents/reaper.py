@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from jenkinsbridge.agents.backends import Backend
 from jenkinsbridge.agents.controller import AgentController
 from jenkinsbridge.agents.nodes import node_prefix, parse_node_description
+from jenkinsbridge.errors import JenkinsApiError, NotFoundError
 
 __all__ = ["ReapReport", "reap"]
 
@@ -57,7 +58,15 @@ def reap(controller: AgentController, backend: Backend, owner: str, *, grace: fl
     for name in nodes:
         if name in keep or name in containers or name in report.nodes_deleted:
             continue
-        created = _node_created(controller, name)
+        try:
+            created = _node_created(controller, name)
+        except NotFoundError:  # deleted meanwhile (by Jenkins, the provisioner, a person)
+            log.debug("node %s is gone already", name)
+            continue
+        except JenkinsApiError as e:  # unreadable now (403, 5xx, unreachable): decide next sweep
+            log.warning("decision=keep node=%s reason='cannot read its description: %s'", name, e)
+            report.kept += 1
+            continue
         if created is None or now - created > grace:
             log.info("decision=reap node=%s reason='container gone'", name)
             controller.delete_node(name)
@@ -66,12 +75,9 @@ def reap(controller: AgentController, backend: Backend, owner: str, *, grace: fl
 
 
 def _node_created(controller: AgentController, name: str) -> float | None:
-    """The creation time our description carries; None when unknown (then: reap)."""
-    import contextlib
-
-    with contextlib.suppress(Exception):
-        info = controller.node_info(name)
-        described = parse_node_description(str(info.get("description") or ""))
-        if described is not None:
-            return described.created
-    return None
+    """The creation time our description carries; None when it carries none (then: reap).
+    Jenkins errors reading the node go to the caller; anything else is a bug and is not
+    swallowed here (the sweeper logs it and tries again)."""
+    info = controller.node_info(name)
+    described = parse_node_description(str(info.get("description") or ""))
+    return described.created if described is not None else None

@@ -15,7 +15,7 @@ from jenkinsbridge.agents.policy import check_templates
 from jenkinsbridge.agents.provisioner import Provisioner
 from jenkinsbridge.agents.reaper import reap
 from jenkinsbridge.cli.result import Result
-from jenkinsbridge.errors import UsageError
+from jenkinsbridge.errors import JenkinsbridgeError, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +98,10 @@ def _sweeper(prov: Provisioner, stop: threading.Event, every: float) -> None:
         try:
             reap(prov.controller, prov.backend, prov.owner, grace=prov.config.grace,
                  max_age=prov.config.max_age, active=prov.active_nodes())
-        except Exception as e:  # the sweeper must not die; the next sweep retries
+        except JenkinsbridgeError as e:  # Jenkins or Docker said no: the next sweep retries
             log.warning("sweep failed: %s", e)
+        except Exception:  # a bug: the sweeper must not die, but the traceback must show
+            log.exception("sweep failed unexpectedly; the next sweep retries")
 
 
 def _fmt(v: float | None) -> str:

@@ -12,7 +12,12 @@ differs from what was posted in ways that change nothing an item does:
   and ``DeclarativeJobPropertyTrackerAction`` after its first run;
 * job properties, triggers and parameters the declarative pipeline re-creates from the
   Jenkinsfile's ``options``/``triggers``/``parameters`` on every run (pipeline-model-
-  definition ``Utils.updateJobProperties``), which puts them in another order.
+  definition ``Utils.updateJobProperties``), which puts them in another order;
+* secrets a plugin keeps in the item (:data:`SECRET_FIELDS`): a ``hudson.util.Secret`` is
+  written encrypted (core hudson/util/Secret.java ``ConverterImpl.marshal`` writes
+  ``getEncryptedValue()``, a fresh random IV for a value that came in as plain text), so
+  the saved text never equals what was sent; the rendered config.xml does not carry the
+  value anyway (sync supplies it: jenkinsbridge/jenkins/pushsecret.py).
 
 :func:`semantic_xml` maps both the rendered config.xml and the server's copy to one form
 in which only those differences vanish; a change of script, SCM URL, trigger, parameter,
@@ -27,9 +32,10 @@ import re
 import xml.etree.ElementTree as ET
 
 from jenkinsbridge.errors import RenderError
+from jenkinsbridge.render.jobxml import GITLAB_PUSH_TRIGGER, GITLAB_SECRET_TOKEN
 
-__all__ = ["FOLDER_CREDENTIALS", "FOLDER_MANAGED", "FOLDER_TAGS", "display_xml", "keep_folder_credentials",
-           "merge_folder", "semantic_xml", "without_folder_credentials"]
+__all__ = ["FOLDER_CREDENTIALS", "FOLDER_MANAGED", "FOLDER_TAGS", "SECRET_FIELDS", "display_xml",
+           "keep_folder_credentials", "merge_folder", "semantic_xml", "without_folder_credentials"]
 
 FOLDER_TAGS = frozenset({"com.cloudbees.hudson.plugins.folder.Folder"})
 # cloudbees-folder's FolderCredentialsProvider keeps a folder's credentials store here
@@ -59,6 +65,9 @@ EMPTY_CONTAINERS = frozenset({"properties", "triggers", "parameterDefinitions", 
 UNORDERED = frozenset({"properties", "triggers", "parameterDefinitions"})
 # Never part of what an item does: persisted actions Jenkins and plugins add.
 DROPPED = frozenset({"actions"})
+# Secret fields per class (element) that holds them: gitlab-plugin GitLabPushTrigger.java
+# ``private volatile Secret secretToken``.
+SECRET_FIELDS: dict[str, frozenset[str]] = {GITLAB_PUSH_TRIGGER: frozenset({GITLAB_SECRET_TOKEN})}
 
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
@@ -70,8 +79,9 @@ def _key(el: ET.Element) -> tuple[str, str]:
 def _clean(el: ET.Element) -> None:
     el.attrib.pop("plugin", None)
     had_children = len(el) > 0
+    secrets = SECRET_FIELDS.get(el.get("class") or el.tag, frozenset())
     for child in list(el):
-        if child.tag in DROPPED:
+        if child.tag in DROPPED or child.tag in secrets:
             el.remove(child)
             continue
         _clean(child)
@@ -136,11 +146,17 @@ def merge_folder(ours: str, server: str) -> str:
 
 def display_xml(xml: str) -> str:
     """One written form for showing a diff: the same indentation, quoting and entities on
-    both sides, so a diff shows what differs in content, not how Jenkins wrote it."""
+    both sides, so a diff shows what differs in content, not how Jenkins wrote it. Secret
+    fields (:data:`SECRET_FIELDS`) are left out: the server's copy holds them encrypted and
+    the rendered one not at all, so they would show as a change that is none."""
     try:
         root = ET.fromstring(_DECLARATION.sub("", xml, count=1).encode("utf-8"))
     except ET.ParseError:
         return xml
+    for el in list(root.iter()):
+        for name in SECRET_FIELDS.get(el.get("class") or el.tag, ()):
+            for field in el.findall(name):
+                el.remove(field)
     for el in root.iter():
         if len(el) and el.text is not None and not el.text.strip():
             el.text = None

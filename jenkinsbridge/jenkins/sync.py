@@ -3,8 +3,9 @@
 1. One ``tree=`` listing tells what exists, what is ours and what is unchanged.
 2. The plan needs no request; updates of managed items read the server's copy first
    (to detect edits made by hand), as does ``--check-drift`` for every managed job.
-3. Before any write: the plugins the written jobs need are installed and enabled, and
-   the credentials IDs they name exist. Otherwise nothing is written.
+3. Before any write: the plugins the written jobs need are installed and enabled, the
+   credentials IDs they name exist, and the environment holds the GitLab push trigger
+   tokens they take (pushsecret.py). Otherwise nothing is written.
 4. Writes run on ``workers`` threads: folders by depth, then jobs, then views, then
    deletions. A create whose answer is lost is resolved by looking, never by creating twice.
 """
@@ -34,6 +35,7 @@ from jenkinsbridge.jenkins.inventory import list_inventory
 from jenkinsbridge.jenkins.normalize import merge_folder
 from jenkinsbridge.jenkins.plan import Action, Options, build_plan, judge_server_copy
 from jenkinsbridge.jenkins.plugins import check_plugins, required_plugins
+from jenkinsbridge.jenkins.pushsecret import push_secrets, with_push_secret
 from jenkinsbridge.jenkins.stamp import hash_in, is_managed
 from jenkinsbridge.jenkins.wire import RETRY_STATUSES, JenkinsWire
 from jenkinsbridge.render import RenderedJob, RenderResult
@@ -99,6 +101,7 @@ class Syncer:
         self._done = 0
         self._total = 0
         self._lock = threading.Lock()
+        self._push_secrets: dict[str, str] = {}  # job path -> token; only in memory, only sent
 
     # -- the whole run
     def sync(self, result: RenderResult, *, dry_run: bool = False) -> SyncReport:
@@ -159,6 +162,7 @@ class Syncer:
                                    if a.desired is not None and a.desired.rendered is not None]
         if not written:
             return
+        self._push_secrets = push_secrets(jobs)
         required: dict[str, str | None] = {}
         for j in jobs:
             required.update({k: v for k, v in required_plugins(j).items() if v or k not in required})
@@ -234,6 +238,11 @@ class Syncer:
         if self.progress is not None:
             self.progress(done, self._total, a)
 
+    def _sent_xml(self, d: Desired) -> str:
+        """The config.xml to send: the rendered one, with the push trigger's token if it takes one."""
+        token = self._push_secrets.get(d.path) if d.kind == "job" else None
+        return with_push_secret(d.xml, token) if token else d.xml
+
     def _write_item(self, a: Action) -> None:
         d = a.desired
         assert d is not None
@@ -245,14 +254,14 @@ class Syncer:
             server = a.server_xml if a.server_xml is not None else self.wire.item_config(d.path)
             self.wire.update_item_config(d.path, merge_folder(d.xml, server))
         else:
-            self.wire.update_item_config(d.path, d.xml)
+            self.wire.update_item_config(d.path, self._sent_xml(d))
 
     def _create_item(self, d: Desired) -> None:
         """Create; when the answer is lost or refused, look at what is there before acting again."""
         attempts = self.wire.retries + 1
         for attempt in range(1, attempts + 1):
             try:
-                self.wire.create_item(d.path, d.xml)
+                self.wire.create_item(d.path, self._sent_xml(d))
                 return
             except (JenkinsServerError, JenkinsUnreachableError, BadRequestError) as e:
                 transient = isinstance(e, JenkinsUnreachableError) or e.status in RETRY_STATUSES
@@ -271,7 +280,7 @@ class Syncer:
                 if not transient and not is_managed(description):
                     raise ConflictError(f"create {d.path}: someone else created it meanwhile", status=400) from e
                 log.warning("create %s: %s; it exists, writing its config.xml", d.path, e)
-                self.wire.update_item_config(d.path, d.xml)
+                self.wire.update_item_config(d.path, self._sent_xml(d))
                 return
 
     def _probe(self, path: str) -> str | None:

@@ -16,6 +16,8 @@ from jenkinsbridge.spec.models import Job, Parameter
 
 __all__ = [
     "GITLAB_COM",
+    "GITLAB_PUSH_TRIGGER",
+    "GITLAB_SECRET_TOKEN",
     "BranchSource",
     "GitLabServer",
     "ParameterXml",
@@ -23,6 +25,7 @@ __all__ = [
     "XmlElement",
     "branch_source",
     "gitlab_server",
+    "has_gitlab_push_trigger",
     "job_parameters",
     "job_triggers",
     "scan_trigger",
@@ -39,7 +42,17 @@ class XmlElement:
     trust: str | None = None
 
 
-# GitLab push webhooks (gitlab-plugin): build on pushes to the job's branch only.
+GITLAB_PUSH_TRIGGER = "com.dabsquared.gitlabjenkins.GitLabPushTrigger"
+GITLAB_SECRET_TOKEN = "secretToken"  # GitLabPushTrigger.java: private volatile Secret secretToken
+
+
+def has_gitlab_push_trigger(job: Job) -> bool:
+    """A pipeline job built on GitLab push webhooks (gitlab-plugin's trigger)."""
+    return job.type != "multibranch" and job.triggers.push and job.source.provider == "gitlab"
+
+
+# GitLab push webhooks (gitlab-plugin): build on pushes to the job's branch only. The
+# trigger's secretToken is not rendered: sync supplies it (jenkinsbridge/jenkins/pushsecret.py).
 def _gitlab_push(job: Job) -> Fields:
     return (
         ("spec", ""),
@@ -81,8 +94,7 @@ class _TriggerRow:
 _TRIGGERS: tuple[_TriggerRow, ...] = (
     _TriggerRow("push", lambda j: j.triggers.push and j.source.provider == "github",
                 "com.cloudbees.jenkins.GitHubPushTrigger", "github", lambda j: (("spec", ""),)),
-    _TriggerRow("push", lambda j: j.triggers.push and j.source.provider == "gitlab",
-                "com.dabsquared.gitlabjenkins.GitLabPushTrigger", "gitlab-plugin", _gitlab_push),
+    _TriggerRow("push", has_gitlab_push_trigger, GITLAB_PUSH_TRIGGER, "gitlab-plugin", _gitlab_push),
     _TriggerRow("poll", lambda j: bool(j.triggers.poll), "hudson.triggers.SCMTrigger", None,
                 lambda j: (("spec", j.triggers.poll or ""), ("ignorePostCommitHooks", "false"))),
     _TriggerRow("cron", lambda j: bool(j.triggers.cron), "hudson.triggers.TimerTrigger", None,

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from jenkinsbridge.errors import DockerOperationError, from_docker_error
+from jenkinsbridge.errors import DockerOperationError, JenkinsbridgeError, from_docker_error
 
 __all__ = ["LABEL_JOB", "LABEL_OWNER", "LABEL_RUN", "LABEL_STAGE", "OWNER", "RunContainer"]
 
@@ -55,6 +55,7 @@ class RunContainer:
         self.id: str | None = None
         self.user: str | None = None
         self._created = False  # a create was sent: remove by name even without an id
+        self._cache_back: tuple[str, str] | None = None  # (uid, gid) the cache goes back to
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -68,7 +69,7 @@ class RunContainer:
             mounts = {str(self.tree): {"bind": self.workspace, "mode": "rw"}}
         if self.cache:
             # an empty named volume takes the image's directory (mode 1777 in the agent
-            # images) on first use, so any build user can write to it
+            # images) on first use; _own_cache() hands what is in it to the build user
             mounts[self.cache] = {"bind": self.cache_target, "mode": "rw"}
         self._created = True
         try:
@@ -93,6 +94,8 @@ class RunContainer:
         log.debug("started %s (%s) from %s", self.name, self.id and self.id[:12], self.image)
         if self.copy:
             self._copy_tree_in()
+        if self.cache:
+            self._own_cache()
 
     def remove(self) -> None:
         """Remove the container, whatever state it is in. Safe to call twice."""
@@ -100,6 +103,10 @@ class RunContainer:
 
         if self.id is None and not self._created:
             return
+        try:
+            self._hand_cache_back()
+        except JenkinsbridgeError as e:  # never mask the run's error; the next run takes the cache
+            log.warning("could not hand the cache %s back: %s", self.cache, e)
         try:
             self.client.api.remove_container(self.id or self.name, force=True, v=True)
             log.debug("removed %s", self.name)
@@ -123,6 +130,53 @@ class RunContainer:
         status = self.exec(["chown", "-R", "jenkins:jenkins", self.workspace], {}, None, user="root")
         if status != 0:
             raise DockerOperationError(f"could not hand {self.workspace} to the jenkins user in {self.name}")
+
+    # --- the cache -----------------------------------------------------------------------
+
+    def _image_user(self) -> str:
+        """The user the image runs as (its USER; root when it names none)."""
+        attrs = self._api("inspect the image", self.client.api.inspect_image, self.image)
+        return str((attrs.get("Config") or {}).get("User") or "root")
+
+    def _ids(self, user: str | None) -> tuple[str, str]:
+        """(uid, gid) of ``user`` in the container (None: the user the stages run as)."""
+        ids: list[str] = []
+        for flag in ("-u", "-g"):
+            self.exec(["id", flag], {}, lambda line, err: None if err else ids.extend(line.split()), user=user)
+        if len(ids) != 2:
+            raise DockerOperationError(f"could not tell the ids of the build user in {self.name}")
+        return ids[0], ids[1]
+
+    def _chown_cache(self, uid: str, gid: str) -> int:
+        """Give ``uid:gid`` the files of the cache that another user owns; exit status."""
+        return self.exec(["find", self.cache_target, "(", "!", "-user", uid, "-o", "!", "-group", gid, ")",
+                          "-exec", "chown", "-h", f"{uid}:{gid}", "{}", "+"], {}, None, user="root")
+
+    def _own_cache(self) -> None:
+        """Hand the cache volume's files to the user the stages run as, for this run.
+
+        Runs of one volume may use different users (the tree's owner, root in CI, the
+        image's jenkins user with --copy), and a directory another user made is not
+        writable. pip is stricter still: run as root, it uses a cache directory only when
+        root owns it (pip's ``check_path_owner``) and otherwise disables its cache with a
+        warning. Only files with another owner are changed. When the stages run as
+        someone other than the image's user, :meth:`remove` hands the files back to the
+        image's user, the one Jenkins agents sharing the volume run as.
+        """
+        image_ids = self._ids(self._image_user())
+        stage_ids = self._ids(None) if self.user else image_ids
+        if self._chown_cache(*stage_ids) != 0:
+            raise DockerOperationError(f"could not hand the cache {self.cache} to user {stage_ids[0]} in {self.name}")
+        self._cache_back = image_ids if stage_ids != image_ids else None
+
+    def _hand_cache_back(self) -> None:
+        if self._cache_back is None or self.id is None:
+            return
+        uid, gid = self._cache_back
+        self._cache_back = None
+        if self._chown_cache(uid, gid) != 0:
+            log.warning("could not hand the cache %s back to user %s; the next run as that user takes it",
+                        self.cache, uid)
 
     def list_files(self) -> dict[str, float]:
         """Relative path -> modification time of every file in the workspace."""

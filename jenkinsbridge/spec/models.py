@@ -134,8 +134,9 @@ class Source(_Model):
         None, description="GitLab: credentials ID of a personal access token for the server's API "
         "(branch discovery, webhook management)")
     webhook_secret: CredId | None = Field(
-        None, description="Credentials ID (secret text) of the webhook secret token; a GitLab "
-        "server's webhookSecretCredentialsId")
+        None, description="Credentials ID (secret text) of the webhook secret token: a GitLab "
+        "server's webhookSecretCredentialsId (multibranch); for a pipeline job's GitLab push trigger, "
+        "sync reads its value from the environment variable <ID>_SECRET")
 
     @field_validator("branch")
     @classmethod

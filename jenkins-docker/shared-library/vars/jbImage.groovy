@@ -7,37 +7,10 @@ def call(Map args = [:]) {
     if (problem) {
         error(problem)
     }
-    String credentialsId = StepArgs.text(args, 'credentialsId')
-    String ca = StepArgs.text(args, 'ca')
-    String digestFile = '.jenkinsbridge/image-' + UUID.randomUUID().toString() + '.digest'
-
-    List<String> envs = Cli.specEnv(StepArgs.text(args, 'spec'), StepArgs.text(args, 'job'))
-    envs << StepArgs.envEntry('JB_DIGEST_FILE', digestFile)
-    if (ca) {
-        envs << StepArgs.envEntry('JB_REGISTRY_CA', ca)
-    }
-    String reference = null
-    withEnv(envs) {
-        Closure buildAndPush = {
-            sh(label: 'jenkinsbridge image build',
-               script: 'jenkinsbridge image build "$JB_SPEC" --job "$JB_JOB"')
-            sh(label: 'jenkinsbridge image push',
-               script: 'mkdir -p .jenkinsbridge && jenkinsbridge image push "$JB_SPEC" --job "$JB_JOB" --digest-file "$JB_DIGEST_FILE"')
-        }
-        if (credentialsId) {
-            withCredentials([usernamePassword(credentialsId: credentialsId,
-                                              usernameVariable: 'JB_REGISTRY_USERNAME',
-                                              passwordVariable: 'JB_REGISTRY_PASSWORD')]) {
-                buildAndPush()
-            }
-        } else {
-            buildAndPush()
-        }
-        reference = readFile(file: digestFile, encoding: 'UTF-8').trim()
-        sh(label: 'jenkinsbridge image: clean up', script: 'rm -f "$JB_DIGEST_FILE"')
-    }
-    if (!(reference ==~ /[^\s@]+@sha256:[0-9a-f]{64}/)) {
-        error('jbImage: the push wrote no repository@sha256:<digest> reference to ' + digestFile)
-    }
-    return reference
+    return Cli.pushWithRegistry(this, 'jbImage', 'image', StepArgs.text(args, 'spec'), StepArgs.text(args, 'job'),
+        StepArgs.text(args, 'credentialsId'), StepArgs.text(args, 'ca'), [
+            ['jenkinsbridge image build', 'jenkinsbridge image build "$JB_SPEC" --job "$JB_JOB"'],
+            ['jenkinsbridge image push',
+             'mkdir -p .jenkinsbridge && jenkinsbridge image push "$JB_SPEC" --job "$JB_JOB" --digest-file "$JB_DIGEST_FILE"'],
+        ])
 }

@@ -1,11 +1,18 @@
 // jbPipeline: a whole standard pipeline from a few arguments, for a one-line Jenkinsfile:
 //   jbPipeline(language: 'python', job: 'shop/shop-api', image: true, deploy: ['staging'])
+//
+// The shape of the rendered Jenkinsfiles: no agent for the whole build. The build stages
+// run on one agent of the language's label (one workspace, the build's timeout); Image
+// and each Deploy run on a tools agent (docker CLI and jenkinsbridge) with what they need
+// handed over by stash; an approval waits without any agent, under its own timeout, and
+// is followed by a milestone so an older build can never deploy after a newer one.
 import io.jenkinsbridge.StepArgs
 
 def call(Map args = [:]) {
     String problem = StepArgs.check('jbPipeline', args, ['language'],
-        ['spec', 'job', 'label', 'stages', 'image', 'credentialsId', 'ca', 'deploy', 'tlsCredentialsId',
-         'email', 'dingtalk', 'notifyWhen', 'timeoutMinutes'])
+        ['spec', 'job', 'label', 'toolsLabel', 'stages', 'artifacts', 'image', 'credentialsId', 'ca', 'deploy',
+         'deployFiles', 'tlsCredentialsId', 'approvalTimeoutMinutes', 'email', 'dingtalk', 'notifyWhen',
+         'timeoutMinutes'])
     if (problem) {
         error(problem)
     }
@@ -18,50 +25,103 @@ def call(Map args = [:]) {
     String spec = StepArgs.text(args, 'spec') ?: 'jenkinsbridge.yaml'
     String job = StepArgs.text(args, 'job') ?: env.JOB_NAME
     String label = StepArgs.text(args, 'label') ?: defaults.label
+    String toolsLabel = StepArgs.text(args, 'toolsLabel') ?: 'jenkinsbridge-tools'
     List stages = args.stages ?: defaults.stages
+    String artifacts = StepArgs.text(args, 'artifacts') ?: defaults.artifacts
     List deploys = (args.deploy ?: []).collect { it instanceof Map ? it : [env: it.toString()] }
+    List<String> deployFiles = [spec] + (args.deployFiles ?: []).collect { it.toString() }
     List<String> when = (args.notifyWhen ?: ['failure', 'fixed']).collect { it.toString() }
     int minutes = (args.timeoutMinutes ?: 60) as int
+    int approvalMinutes = (args.approvalTimeoutMinutes ?: 1440) as int
 
-    timeout(time: minutes, unit: 'MINUTES') {
-        node(label) {
-            try {
+    try {
+        timeout(time: minutes, unit: 'MINUTES') {
+            node(label) {
                 stage('Checkout') {
                     checkout(scm)
                 }
-                for (Map st : stages) {
-                    stage(st.name) {
-                        try {
-                            // A stage's commands are code by definition (the spec's `run`).
-                            sh(label: st.name, script: st.run)
-                        } finally {
-                            if (st.junit) {
-                                junit(allowEmptyResults: true, testResults: st.junit)
-                            }
-                        }
+                // the environment the rendered Jenkinsfiles give their stages
+                withEnv(['CI=true', StepArgs.envEntry('JB_LANGUAGE', language),
+                         StepArgs.envEntry('JB_TOOL_VERSION', (defaults.version ?: '').toString())]) {
+                    for (Map st : stages) {
+                        _buildStage(st)
                     }
                 }
-                String reference = null
+                if (artifacts) {
+                    archiveArtifacts(artifacts: artifacts, allowEmptyArchive: true, fingerprint: true)
+                }
                 if (args.image) {
-                    stage('Image') {
+                    // the workspace with .git (the image's tags); virtualenvs and node_modules
+                    // are the build's, rebuilt inside the image
+                    stash(name: 'jenkinsbridge-workspace', includes: '**', excludes: '.venv/**, **/node_modules/**',
+                          useDefaultExcludes: false)
+                }
+                if (deploys) {
+                    stash(name: 'jenkinsbridge-deploy', includes: deployFiles.join(', '), useDefaultExcludes: false)
+                }
+            }
+        }
+        String reference = null
+        if (args.image) {
+            stage('Image') {
+                timeout(time: minutes, unit: 'MINUTES') {
+                    node(toolsLabel) {
+                        unstash('jenkinsbridge-workspace')
                         reference = jbImage(spec: spec, job: job, credentialsId: args.credentialsId, ca: args.ca)
                     }
                 }
-                for (Map d : deploys) {
-                    stage('Deploy ' + d.env) {
+            }
+        }
+        for (int i = 0; i < deploys.size(); i++) {
+            Map d = deploys[i]
+            String approval = StepArgs.text(d, 'approval')
+            if (approval) {
+                stage('Approve ' + d.env) {
+                    // no node: waiting for a person holds no executor and no container
+                    timeout(time: (d.approvalTimeoutMinutes ?: approvalMinutes) as int, unit: 'MINUTES') {
+                        input(message: 'Deploy ' + job + ' to ' + d.env + '?', ok: 'Deploy', submitter: approval)
+                    }
+                    milestone(ordinal: i * 2 + 1, label: 'approved ' + d.env)
+                }
+            }
+            stage('Deploy ' + d.env) {
+                timeout(time: minutes, unit: 'MINUTES') {
+                    node(toolsLabel) {
+                        milestone(ordinal: i * 2 + 2, label: 'deploy ' + d.env)
+                        unstash('jenkinsbridge-deploy')
                         jbDeploy(spec: spec, job: job, env: d.env, image: d.image ?: reference,
                                  tlsCredentialsId: d.tlsCredentialsId ?: args.tlsCredentialsId,
                                  strategy: d.strategy)
                     }
                 }
-            } catch (Exception e) {
-                currentBuild.result = (e instanceof InterruptedException) ? 'ABORTED' : 'FAILURE'
-                throw e
-            } finally {
-                String status = _status(currentBuild)
-                if ((args.email || args.dingtalk) && (when.contains(status) || when.contains('always') ||
-                        (status == 'fixed' && when.contains('success')))) {
-                    jbNotify(email: args.email, dingtalk: args.dingtalk, status: status)
+            }
+        }
+    } catch (Exception e) {
+        currentBuild.result = (e instanceof InterruptedException) ? 'ABORTED' : 'FAILURE'
+        throw e
+    } finally {
+        String status = _status(currentBuild)
+        if ((args.email || args.dingtalk) && (when.contains(status) || when.contains('always') ||
+                (status == 'fixed' && when.contains('success')))) {
+            // notifications need no workspace: no node here either
+            jbNotify(email: args.email, dingtalk: args.dingtalk, status: status)
+        }
+    }
+}
+
+// One build stage: its commands, then its JUnit reports. A stage that names reports but
+// wrote none marks the build UNSTABLE with a message instead of showing 0 tests (junit
+// fails when nothing matches; catchError turns that into UNSTABLE).
+void _buildStage(Map st) {
+    stage(st.name) {
+        try {
+            // A stage's commands are code by definition (the spec's `run`).
+            sh(label: st.name, script: st.run)
+        } finally {
+            if (st.junit) {
+                catchError(buildResult: 'UNSTABLE', stageResult: 'UNSTABLE',
+                           message: 'stage ' + st.name + ' wrote no test report matching ' + st.junit) {
+                    junit(testResults: st.junit)
                 }
             }
         }

@@ -1,15 +1,24 @@
-// jbRollback: switch back to the previous version (jenkinsbridge deploy rollback).
+// jbRollback: go back to an earlier release (jenkinsbridge deploy rollback).
 import io.jenkinsbridge.Cli
 import io.jenkinsbridge.StepArgs
 
 def call(Map args = [:]) {
-    String problem = StepArgs.check('jbRollback', args, ['spec', 'job', 'env'], ['tlsCredentialsId'])
+    String problem = StepArgs.check('jbRollback', args, ['spec', 'job', 'env'], ['tlsCredentialsId', 'to', 'reason'])
     if (problem) {
         error(problem)
     }
     List<String> envs = Cli.specEnv(StepArgs.text(args, 'spec'), StepArgs.text(args, 'job'))
     envs << StepArgs.envEntry('JB_ENV', StepArgs.text(args, 'env'))
-    Cli.run(this, 'jenkinsbridge deploy rollback',
-            'jenkinsbridge deploy rollback "$JB_SPEC" --job "$JB_JOB" --env "$JB_ENV"',
-            envs, StepArgs.text(args, 'tlsCredentialsId'))
+    String command = 'jenkinsbridge deploy rollback "$JB_SPEC" --job "$JB_JOB" --env "$JB_ENV"'
+    String to = StepArgs.text(args, 'to')
+    if (to) {
+        envs << StepArgs.envEntry('JB_ROLLBACK_TO', to)
+        command += ' --to "$JB_ROLLBACK_TO"'
+    }
+    String reason = StepArgs.text(args, 'reason')
+    if (reason) {
+        envs << StepArgs.envEntry('JB_ROLLBACK_REASON', reason)
+        command += ' --reason "$JB_ROLLBACK_REASON"'
+    }
+    Cli.run(this, 'jenkinsbridge deploy rollback', command, envs, StepArgs.text(args, 'tlsCredentialsId'))
 }

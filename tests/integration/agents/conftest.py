@@ -20,9 +20,10 @@ import yaml
 from jenkinsbridge.agents.backends import LABEL_CREATED, LABEL_NODE, LABEL_OWNER, LABEL_TEMPLATE
 from jenkinsbridge.agents.nodes import node_prefix
 from tests.support.jenkins_double import JenkinsDouble
+from tests.support.runner import IMAGE_PREFIX
 
 AGENT_DIR = Path(__file__).resolve().parents[2] / "support" / "testagent"
-AGENT_IMAGE = "jbt-agents-testagent:latest"
+AGENT_IMAGE = f"{IMAGE_PREFIX}/agents-testagent:latest"  # per session with JBT_RUNNER_ID
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
-"""Fixtures for deploy integration tests: test images built once per session, a
-single-node swarm, a deployment factory whose teardown removes what it created."""
+"""Fixtures for deploy integration tests: a single-node swarm, a deployment factory whose
+teardown removes what it created (the test app images, built once per session, are in
+tests/integration/conftest.py: the metrics tests use them too)."""
 
 from __future__ import annotations
 
@@ -12,22 +13,8 @@ from typing import Any
 import pytest
 
 from jenkinsbridge.cli.main import main
-from tests.support.deploy import AppImages, Target, build_app_images, remove_deployment, write_spec
+from tests.support.deploy import Target, remove_deployment, write_spec
 from tests.support.swarm import ensure_swarm
-
-
-@pytest.fixture(scope="session")
-def app_images(docker_client: Any, base_image: str) -> Iterator[AppImages]:
-    routers_before = {i.id for i in docker_client.images.list(name="jenkinsbridge/router")}
-    images = build_app_images(docker_client, base_image)
-    yield images
-    for tag in images.all():
-        with contextlib.suppress(Exception):
-            docker_client.images.remove(tag, force=True)
-    for img in docker_client.images.list(name="jenkinsbridge/router"):
-        if img.id not in routers_before:
-            with contextlib.suppress(Exception):
-                docker_client.images.remove(img.id, force=True)
 
 
 @pytest.fixture(scope="session")

@@ -92,6 +92,10 @@ def test_items_tree_depth_and_errors(jd: JenkinsDouble) -> None:
     assert tree["jobs"][0]["name"] == "a" and tree["jobs"][0]["jobs"][0] == {
         "_class": "com.cloudbees.hudson.plugins.folder.Folder", "name": "b"}
     assert "jobs" not in tree["jobs"][0]["jobs"][0]  # not asked for: not sent
+    # a malformed tree= or depth is a ServletException in stapler's serveExposedBean: 500
+    for query in ("tree=jobs[name", "tree=jobs]", "tree=jobs[name]{x}", "depth=deep"):
+        assert s.get(jd.url + "api/json?" + query).status_code == 500, query
+    assert s.get(jd.url + "api/json?tree=jobs[name]&depth=deep").status_code == 200  # tree wins
     shallow = s.get(jd.url + "job/a/api/json?depth=0").json()
     assert shallow["fullName"] == "a" and set(shallow["jobs"][0]) == {"_class", "name", "url"}
     deep = s.get(jd.url + "job/a/api/json?depth=1").json()

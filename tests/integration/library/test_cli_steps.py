@@ -131,6 +131,27 @@ def test_deploy_promote_rollback_forms(run_steps: Runner, tmp_path: Path) -> Non
     assert no_env["error"] == "jbPromote: argument 'env' is required"
 
 
+def test_rollback_to_a_release_with_a_reason(run_steps: Runner, tmp_path: Path) -> None:
+    to, reason = HOSTILE[3], HOSTILE[6] + HOSTILE[1]
+    both, only_to, unknown = run_steps([
+        {"step": "jbRollback", "args": {"spec": "s.yaml", "job": "shop/api", "env": "production", "to": to,
+                                        "reason": reason}},
+        {"step": "jbRollback", "args": {"spec": "s.yaml", "job": "j", "env": "e", "to": "sha256:" + "ab" * 32}},
+        {"step": "jbRollback", "args": {"spec": "s.yaml", "job": "j", "env": "e", "version": "v1"}},
+    ])
+    (ev,) = sh_events(both)
+    assert ev["script"] == ('jenkinsbridge deploy rollback "$JB_SPEC" --job "$JB_JOB" --env "$JB_ENV" '
+                            '--to "$JB_ROLLBACK_TO" --reason "$JB_ROLLBACK_REASON"')
+    assert run_sh(ev, tmp_path) == [["deploy", "rollback", "s.yaml", "--job", "shop/api", "--env", "production",
+                                     "--to", to, "--reason", reason]]
+    assert not list(tmp_path.glob("pwned*"))
+    (ev,) = sh_events(only_to)
+    assert run_sh(ev, tmp_path) == [["deploy", "rollback", "s.yaml", "--job", "j", "--env", "e",
+                                     "--to", "sha256:" + "ab" * 32]]
+    assert unknown["error"] == ("jbRollback: unknown argument(s) version; known: spec, job, env, "
+                                "tlsCredentialsId, to, reason")
+
+
 ARTIFACTS_PUSH = ('mkdir -p .jenkinsbridge && jenkinsbridge artifacts push "$JB_SPEC" --job "$JB_JOB" '
                   '--digest-file "$JB_DIGEST_FILE"')
 

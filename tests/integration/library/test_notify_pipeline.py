@@ -78,12 +78,29 @@ def test_pipeline_runs_defaults_image_deploys(run_steps: Runner, tmp_path: Path)
     stages = [e["name"] for e in ok["events"] if e["type"] == "stage"]
     assert stages == ["Checkout", *[s["name"] for s in python["stages"]], "Image", "Deploy staging",
                       "Deploy production"]
-    node = [e for e in ok["events"] if e["type"] == "node"]
-    assert node == [{"type": "node", "label": python["label"]}]
-    scripts = [(e["label"], e["script"]) for e in sh_events(ok)]
-    assert scripts[: len(python["stages"])] == [(s["name"], s["run"]) for s in python["stages"]]
-    junit = [e["testResults"] for e in ok["events"] if e["type"] == "junit"]
-    assert junit == [s["junit"] for s in python["stages"] if s.get("junit")]
+    # the build on the language's agent; Image and each Deploy on a tools agent of their own
+    node = [e["label"] for e in ok["events"] if e["type"] == "node"]
+    assert node == [python["label"], "jenkinsbridge-tools", "jenkinsbridge-tools", "jenkinsbridge-tools"]
+    scripts = [(e["label"], e["script"], e["node"]) for e in sh_events(ok)]
+    assert scripts[: len(python["stages"])] == [(s["name"], s["run"], python["label"]) for s in python["stages"]]
+    assert all(e["node"] == "jenkinsbridge-tools" and e["timeout"] == 60
+               for e in sh_events(ok)[len(python["stages"]):])
+    for e in sh_events(ok)[: len(python["stages"])]:  # what the rendered Jenkinsfiles' environment sets
+        assert (e["env"]["CI"], e["env"]["JB_LANGUAGE"], e["env"]["JB_TOOL_VERSION"]) == (
+            "true", "python", python["version"])
+    junit = [e for e in ok["events"] if e["type"] == "junit"]
+    assert [e["testResults"] for e in junit] == [s["junit"] for s in python["stages"] if s.get("junit")]
+    assert all("allowEmptyResults" not in e for e in junit)  # no report is not "0 tests"
+    stashes = {e["name"]: e for e in ok["events"] if e["type"] == "stash"}
+    assert stashes["jenkinsbridge-workspace"]["node"] == python["label"]
+    assert stashes["jenkinsbridge-workspace"]["useDefaultExcludes"] is False  # .git goes along (tags)
+    assert stashes["jenkinsbridge-deploy"]["includes"] == "jenkinsbridge.yaml"
+    assert [(e["name"], e["node"]) for e in ok["events"] if e["type"] == "unstash"] == [
+        ("jenkinsbridge-workspace", "jenkinsbridge-tools"), ("jenkinsbridge-deploy", "jenkinsbridge-tools"),
+        ("jenkinsbridge-deploy", "jenkinsbridge-tools")]
+    assert [(e["ordinal"], e["label"]) for e in ok["events"] if e["type"] == "milestone"] == [
+        (2, "deploy staging"), (4, "deploy production")]
+    assert not [e for e in ok["events"] if e["type"] == "input"]
     deploys = [e for e in sh_events(ok) if e["label"] == "jenkinsbridge deploy"]
     assert [d["env"]["JB_ENV"] for d in deploys] == ["staging", "production"]
     assert all(d["env"]["JB_IMAGE"] == DIGEST and d["env"]["JB_JOB"] == "shop/api" for d in deploys)
@@ -104,6 +121,49 @@ def test_pipeline_runs_defaults_image_deploys(run_steps: Runner, tmp_path: Path)
     assert [e["label"] for e in custom["events"] if e["type"] == "node"] == ["go && eu"]
     assert [(e["label"], e["script"]) for e in sh_events(custom)] == [("only", "make")]
     assert [e["time"] for e in custom["events"] if e["type"] == "timeout"] == [5]
+    assert not [e for e in custom["events"] if e["type"] == "stash"]  # nothing to hand over
+
+
+def test_pipeline_approval_holds_no_agent(run_steps: Runner) -> None:
+    approved, short = run_steps([
+        {"step": "jbPipeline", "env": BUILD_ENV, "readFile": DIGEST,
+         "args": _pipeline_args(deploy=["staging", {"env": "production", "approval": "release-managers"}],
+                                deployFiles=["deploy/compose.yaml"], toolsLabel="docker && tools")},
+        {"step": "jbPipeline", "env": BUILD_ENV, "readFile": DIGEST,
+         "args": _pipeline_args(deploy=[{"env": "prod", "approval": "ops", "approvalTimeoutMinutes": 30}],
+                                approvalTimeoutMinutes=90)},
+    ])
+    assert approved["error"] is None
+    events = approved["events"]
+    (wait,) = [e for e in events if e["type"] == "input"]
+    assert wait["node"] is None  # no executor, no container during the wait
+    assert wait["timeout"] == 1440  # its own timeout, not the build's
+    assert (wait["message"], wait["ok"], wait["submitter"]) == ("Deploy shop/api to production?", "Deploy",
+                                                               "release-managers")
+    milestones = [(e["ordinal"], e["label"], e["node"]) for e in events if e["type"] == "milestone"]
+    assert milestones == [(2, "deploy staging", "docker && tools"), (3, "approved production", None),
+                          (4, "deploy production", "docker && tools")]
+    order = [e.get("name") for e in events if e["type"] == "stage"]
+    assert order[-3:] == ["Deploy staging", "Approve production", "Deploy production"]
+    stash = next(e for e in events if e["type"] == "stash" and e["name"] == "jenkinsbridge-deploy")
+    assert stash["includes"] == "jenkinsbridge.yaml, deploy/compose.yaml"
+    assert [e["timeout"] for e in short["events"] if e["type"] == "input"] == [30]  # per deploy over the default
+
+
+def test_pipeline_stage_without_report_is_unstable(run_steps: Runner) -> None:
+    (out,) = run_steps([
+        {"step": "jbPipeline", "env": BUILD_ENV, "junitEmpty": ["reports/pytest.xml"],
+         "args": {"language": "python", "job": "shop/api", "email": ["team@example.com"],
+                  "notifyWhen": ["unstable"]}},
+    ])
+    assert out["error"] is None
+    assert out["currentBuild"]["result"] == "UNSTABLE"
+    (caught,) = [e for e in out["events"] if e["type"] == "catchError"]
+    assert caught["message"] == "stage test wrote no test report matching reports/pytest.xml"
+    assert (caught["buildResult"], caught["stageResult"]) == ("UNSTABLE", "UNSTABLE")
+    assert caught["caught"] == "No test report files were found. Configuration error?"
+    (mail,) = [e for e in out["events"] if e["type"] == "mail"]
+    assert mail["subject"].endswith(" unstable")
 
 
 def test_pipeline_rejects_unknown_language_and_keeps_values_data(run_steps: Runner, tmp_path: Path) -> None:

@@ -115,8 +115,8 @@ def test_bad_ranges_are_refused(jd: JenkinsDouble, text: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as e:
         _get(jd, "job/shop/job/api/api/json?tree=" + quote(f"allBuilds[number]{{{text}}}"))
     # Jenkins: 500 (stapler ResponseImpl.serveExposedBean turns the parse error into a
-    # ServletException); the double's handler answers 400 for a malformed tree=
-    assert e.value.code in (400, 500)
+    # ServletException, answered with the "oops" page)
+    assert e.value.code == 500
 
 
 def test_stage_results_from_the_stage_view_api(jd: JenkinsDouble) -> None:

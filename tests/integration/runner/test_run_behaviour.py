@@ -17,6 +17,7 @@ import pytest
 
 from tests.support.runner import (
     AREA_LABEL,
+    IMAGE_PREFIX,
     NAME_PREFIX,
     ROOT,
     AgentImages,
@@ -131,10 +132,10 @@ def test_copy_runs_as_jenkins_and_leaves_the_tree_alone(agent_images: AgentImage
 
 def test_missing_image_is_one_clear_line(docker_client: Any, run_network: str, tmp_path: Path) -> None:
     tree = copy_sample("cpp", tmp_path)
-    proc = run_cli(tree / "jenkinsbridge.yaml", image="jbt-runner/agent-nothing:absent",
+    proc = run_cli(tree / "jenkinsbridge.yaml", image=f"{IMAGE_PREFIX}/agent-nothing:absent",
                    network=run_network)
     assert proc.returncode == 1
-    assert "agent image jbt-runner/agent-nothing:absent is not on this Docker engine" in proc.stderr
+    assert f"agent image {IMAGE_PREFIX}/agent-nothing:absent is not on this Docker engine" in proc.stderr
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])

@@ -4,11 +4,19 @@
 //   groovy library_harness.groovy LIBRARY_DIR SCENARIOS.json
 //
 // SCENARIOS.json is a list of {"step": name, "args": {...}, "env": {...}, "readFile": text,
-// "shExit": {label: code}, "httpFails": bool, "currentBuild": {...}}. The output is one
-// JSON list, one entry per scenario: {"events": [...], "result": value, "error": message}.
-// Each `sh` event carries the script text and the whole environment it would run with
-// (base env + withEnv + withCredentials bindings, innermost last), so a test can run the
-// script in a real shell.
+// "shExit": {label: code}, "httpFails": bool, "currentBuild": {...}, "junitEmpty": [glob]}.
+// The output is one JSON list, one entry per scenario: {"events": [...], "result": value,
+// "error": message}. Each `sh` event carries the script text and the whole environment it
+// would run with (base env + withEnv + withCredentials bindings, innermost last), so a test
+// can run the script in a real shell. `sh`, `input`, `milestone`, `stash`, `unstash` and
+// `junit` events say on which node label they ran (null: none) and under which timeout
+// (the innermost, in minutes).
+//
+// junit fails when no report matches (a glob listed in "junitEmpty"), as junit-plugin's
+// JUnitResultArchiver does without allowEmptyResults ("No test report files were found.
+// Configuration error?"); catchError catches a failure of its body, sets the build result
+// to its buildResult when that is worse, and the build goes on (workflow-basic-steps
+// CatchErrorStep).
 import groovy.json.JsonOutput
 import groovy.json.JsonSlurper
 
@@ -45,6 +53,9 @@ for (Map scenario : scenarios) {
         layers.add(layer)
         try { return body.call() } finally { layers.remove(layers.size() - 1) }
     }
+    List<String> nodeStack = []
+    List<Integer> timeoutStack = []
+    Closure where = { -> [node: nodeStack ? nodeStack[-1] : null, timeout: timeoutStack ? timeoutStack[-1] : null] }
     Map currentBuild = [result: null, currentResult: 'SUCCESS', previousBuild: null] + ((scenario.currentBuild ?: [:]) as Map)
 
     binding.setVariable('env', envView)
@@ -56,7 +67,7 @@ for (Map scenario : scenarios) {
     })
     binding.setVariable('echo', { String message -> events << [type: 'echo', message: message] })
     binding.setVariable('sh', { Map a ->
-        events << [type: 'sh', label: a.label, script: a.script, env: envView.merged()]
+        events << [type: 'sh', label: a.label, script: a.script, env: envView.merged()] + where()
         Integer code = (scenario.shExit ?: [:])[a.label] as Integer
         if (code) {
             throw new StepFailed("script returned exit code ${code}")
@@ -107,18 +118,42 @@ for (Map scenario : scenarios) {
     binding.setVariable('readJSON', { Map a -> new JsonSlurper().parseText(a.text) })
     binding.setVariable('timeout', { Map a, Closure body ->
         events << ([type: 'timeout'] + a)
-        return body.call()
+        timeoutStack.add(a.time as Integer)
+        try { return body.call() } finally { timeoutStack.remove(timeoutStack.size() - 1) }
     })
     binding.setVariable('node', { String label, Closure body ->
         events << [type: 'node', label: label]
-        return body.call()
+        nodeStack.add(label)
+        try { return body.call() } finally { nodeStack.remove(nodeStack.size() - 1) }
+    })
+    binding.setVariable('input', { Map a -> events << ([type: 'input'] + a + where()) })
+    binding.setVariable('milestone', { Map a -> events << ([type: 'milestone'] + a + where()) })
+    binding.setVariable('stash', { Map a -> events << ([type: 'stash'] + a + where()) })
+    binding.setVariable('unstash', { String name -> events << ([type: 'unstash', name: name] + where()) })
+    binding.setVariable('catchError', { Map a, Closure body ->
+        try {
+            return body.call()
+        } catch (StepFailed e) {
+            events << ([type: 'catchError', caught: e.message] + a)
+            List<String> order = ['SUCCESS', 'UNSTABLE', 'FAILURE', 'NOT_BUILT', 'ABORTED']
+            String now = (currentBuild.result ?: 'SUCCESS') as String
+            if (order.indexOf(a.buildResult ?: 'FAILURE') > order.indexOf(now)) {
+                currentBuild.result = a.buildResult ?: 'FAILURE'
+            }
+            return null
+        }
     })
     binding.setVariable('stage', { String name, Closure body ->
         events << [type: 'stage', name: name]
         return body.call()
     })
     binding.setVariable('checkout', { def s -> events << [type: 'checkout'] })
-    binding.setVariable('junit', { Map a -> events << ([type: 'junit'] + a) })
+    binding.setVariable('junit', { Map a ->
+        events << ([type: 'junit'] + a + where())
+        if (!a.allowEmptyResults && (scenario.junitEmpty ?: []).contains(a.testResults)) {
+            throw new StepFailed('No test report files were found. Configuration error?')
+        }
+    })
     binding.setVariable('archiveArtifacts', { Map a -> events << ([type: 'archiveArtifacts'] + a) })
 
     Closure runStep

@@ -243,14 +243,23 @@ class Handler(AgentRoutes, CredentialRoutes, ViewRoutes, BaseHTTPRequestHandler)
         raise Reply(404, error_page(404, "Not Found"))
 
     def _api(self, obj: Any) -> Reply:
-        # hudson.model.Api.doJson: ``tree=`` (a malformed one is a 400) or ``depth``
-        # (jenkinsci/jenkins core/src/main/java/hudson/model/Api.java; exporter.py)
+        # hudson.model.Api.doJson: ``tree=`` or ``depth`` (jenkinsci/jenkins core/src/main/java/
+        # hudson/model/Api.java; exporter.py). A malformed tree (brackets, braces, a range
+        # like {a} or {-1,2}) or a depth that is no number is a 500: stapler
+        # core/src/main/java/org/kohsuke/stapler/ResponseImpl.java serveExposedBean turns
+        # NamedPathPruner's IllegalArgumentException (and the NumberFormatException of depth)
+        # into a ServletException, which Jenkins answers with status 500 and its "oops" page
+        # (core/src/main/resources/META-INF/web-fragment.xml error-page java.lang.Throwable ->
+        # /oops; core/src/main/java/hudson/init/impl/InstallUncaughtExceptionHandler.java).
         fmt = self.query.get("tree")
         try:
             tree = parse_tree(fmt) if fmt is not None else None
         except ValueError as e:
-            raise Reply(400, error_page(400, str(e))) from e
-        depth = int(self.query.get("depth") or 0)
+            raise Reply(500, error_page(500, f"Malformed tree expression: {e}")) from e
+        try:
+            depth = int(self.query.get("depth") or 0) if fmt is None else 0
+        except ValueError as e:
+            raise Reply(500, error_page(500, "Depth parameter must be a number")) from e
         return json_reply(export(obj, tree=tree, depth=depth))
 
     def _create_item(self, folder: Folder) -> Reply:

@@ -15,14 +15,24 @@ that fresh serialization. What changes on the way:
   empty elements;
 * fields the object has but the post left out, written with their default values
   (XStream writes every non-transient field): :data:`DEFAULT_FIELDS`, read from the
-  classes named there.
+  classes named there;
+* ``hudson.util.Secret`` fields (:data:`SECRET_FIELDS`) written encrypted: core
+  core/src/main/java/hudson/util/Secret.java ``ConverterImpl`` reads with
+  ``Secret.fromString`` (a value this controller encrypted is decrypted, keeping its IV;
+  anything else is taken as plain text) and writes ``getEncryptedValue()``:
+  ``"{" + Base64(1, IV length, data length, IV, AES-CBC data) + "}"`` with a fresh random IV
+  for a plain-text value. The double's "key" is :data:`_SEALED` (only values it encrypted
+  decrypt); :func:`reveal` is what the plugin's ``getPlainText()`` would return.
 """
 
 from __future__ import annotations
 
+import base64
+import os
+import threading
 import xml.etree.ElementTree as ET
 
-__all__ = ["DEFAULT_FIELDS", "plugin_of", "resave"]
+__all__ = ["DEFAULT_FIELDS", "SECRET_FIELDS", "plugin_of", "resave", "reveal"]
 
 # class (element name or class="...") -> plugin that provides it; the longest prefix wins.
 # Package names as in each plugin's sources.
@@ -61,6 +71,51 @@ DEFAULT_FIELDS: dict[str, tuple[tuple[str, str | None], ...]] = {
     "org.jenkinsci.plugins.workflow.cps.CpsScmFlowDefinition": (("lightweight", "false"),),
     "org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition": (("sandbox", "false"),),
 }
+
+
+# class -> its hudson.util.Secret fields: jenkinsci/gitlab-plugin
+# src/main/java/com/dabsquared/gitlabjenkins/GitLabPushTrigger.java (private volatile Secret
+# secretToken; setSecretToken(String) -> Secret.fromString).
+SECRET_FIELDS: dict[str, tuple[str, ...]] = {
+    "com.dabsquared.gitlabjenkins.GitLabPushTrigger": ("secretToken",),
+}
+
+# encrypted text -> plain text: what this controller's key decrypts (Secret.decrypt)
+_SEALED: dict[str, str] = {}
+_SEALED_LOCK = threading.Lock()
+
+
+def _encrypt(plain: str) -> str:
+    """Secret.getEncryptedValue's shape: payload version 1, lengths, a 16-byte IV, data
+    padded to the AES block size; the data bytes are random here (the double's key is the
+    table, not a cipher)."""
+    iv = os.urandom(16)
+    data = os.urandom((len(plain.encode("utf-8")) // 16 + 1) * 16)
+    payload = bytes([1]) + len(iv).to_bytes(4, "big") + len(data).to_bytes(4, "big") + iv + data
+    text = "{" + base64.b64encode(payload).decode("ascii") + "}"
+    with _SEALED_LOCK:
+        _SEALED[text] = plain
+    return text
+
+
+def reveal(text: str) -> str:
+    """Secret.fromString(text).getPlainText(): decrypted when this controller encrypted it,
+    else the text itself."""
+    with _SEALED_LOCK:
+        return _SEALED.get(text, text)
+
+
+def _seal_secrets(el: ET.Element) -> None:
+    for name in SECRET_FIELDS.get(el.get("class") or el.tag, ()):
+        field = el.find(name)
+        if field is None:  # a null field: XStream writes nothing
+            continue
+        with _SEALED_LOCK:
+            known = (field.text or "") in _SEALED
+        if not known:  # plain text, even empty (or another controller's cipher text): encrypted anew
+            field.text = _encrypt(field.text or "")
+    for child in el:
+        _seal_secrets(child)
 
 
 def plugin_of(cls: str) -> str | None:
@@ -110,6 +165,7 @@ def resave(xml: bytes, plugins: dict[str, str]) -> bytes:
     """``xml`` as Jenkins would have saved it; ``plugins``: installed name -> version."""
     root = ET.fromstring(xml)
     _fill_defaults(root)
+    _seal_secrets(root)
     out: list[str] = []
     _write(root, out, 0, None, plugins)
     return ("<?xml version='1.1' encoding='UTF-8'?>\n" + "\n".join(out) + "\n").encode("utf-8")

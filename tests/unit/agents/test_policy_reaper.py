@@ -56,3 +56,31 @@ def test_reaper_touches_only_ours_after_grace() -> None:
     assert sorted(report.nodes_deleted) == ["jb-me-t-3-cc", "jb-me-t-9-ee"]
     assert "jb-other-t-1-dd" in be.running and "someone-elses-node" in ctl.nodes_
     assert "jb-me-t-2-bb" in be.running and "jb-me-t-8-ff" in ctl.nodes_
+
+
+def test_reaper_keeps_a_node_it_cannot_read_and_skips_one_gone() -> None:
+    from jenkinsbridge.errors import JenkinsServerError, NotFoundError
+
+    now = 10_000.0
+    failures: dict[str, Exception] = {
+        "jb-me-t-1-aa": JenkinsServerError("read node jb-me-t-1-aa: HTTP 500", status=500),
+        "jb-me-t-2-bb": NotFoundError("read node jb-me-t-2-bb: HTTP 404", status=404),
+        "jb-me-t-3-cc": KeyError("a bug"),
+    }
+
+    class Flaky(FakeController):
+        def node_info(self, name: str) -> dict[str, str]:
+            if name in failures:
+                raise failures[name]
+            return super().node_info(name)
+
+    ctl, be = Flaky(), FakeBackend()
+    for name in ("jb-me-t-1-aa", "jb-me-t-2-bb", "jb-me-t-4-dd"):
+        ctl.create_node(name, ["x"], "/w", f"created {now - 500:.0f}")
+    report = reap(ctl, be, "me", grace=60, max_age=3600, clock=lambda: now)  # type: ignore[arg-type]
+    assert report.nodes_deleted == ["jb-me-t-4-dd"]  # readable and old: reaped
+    assert "jb-me-t-1-aa" in ctl.nodes_ and report.kept == 1  # a 500 is no reason to delete
+    assert ("delete", "jb-me-t-2-bb") not in ctl.calls  # gone already: nothing to do
+    ctl.create_node("jb-me-t-3-cc", ["x"], "/w", f"created {now - 500:.0f}")
+    with pytest.raises(KeyError):  # a bug is not swallowed (the sweeper logs it)
+        reap(ctl, be, "me", grace=60, max_age=3600, clock=lambda: now)  # type: ignore[arg-type]

@@ -36,4 +36,48 @@ class Cli implements Serializable {
     static List<String> specEnv(String spec, String job) {
         return [StepArgs.envEntry('JB_SPEC', spec), StepArgs.envEntry('JB_JOB', job)]
     }
+
+    /**
+     * Runs the registry commands of a push step (jbImage, jbArtifacts) with the step's
+     * registry credentials bound as JB_REGISTRY_USERNAME/JB_REGISTRY_PASSWORD (only around
+     * the commands) and its CA as JB_REGISTRY_CA, then reads the reference the last command
+     * wrote to "$JB_DIGEST_FILE" (a fresh file under .jenkinsbridge/, removed afterwards).
+     *
+     * @param step the step's name, for the error line
+     * @param kind what is pushed ('image', 'artifacts'): the digest file's name
+     * @param commands [label, constant shell text] pairs, run in order
+     * @return the pushed repository@sha256:<digest>
+     */
+    static String pushWithRegistry(def script, String step, String kind, String spec, String job,
+                                   String credentialsId, String ca, List<List<String>> commands) {
+        String digestFile = '.jenkinsbridge/' + kind + '-' + UUID.randomUUID().toString() + '.digest'
+        List<String> env = specEnv(spec, job)
+        env << StepArgs.envEntry('JB_DIGEST_FILE', digestFile)
+        if (ca) {
+            env << StepArgs.envEntry('JB_REGISTRY_CA', ca)
+        }
+        String reference = null
+        script.withEnv(env) {
+            Closure commandsRun = {
+                for (List<String> c : commands) {
+                    script.sh(label: c[0], script: c[1])
+                }
+            }
+            if (credentialsId) {
+                script.withCredentials([script.usernamePassword(credentialsId: credentialsId,
+                                                                usernameVariable: 'JB_REGISTRY_USERNAME',
+                                                                passwordVariable: 'JB_REGISTRY_PASSWORD')]) {
+                    commandsRun()
+                }
+            } else {
+                commandsRun()
+            }
+            reference = script.readFile(file: digestFile, encoding: 'UTF-8').trim()
+            script.sh(label: 'jenkinsbridge ' + kind + ': clean up', script: 'rm -f "$JB_DIGEST_FILE"')
+        }
+        if (!(reference ==~ /[^\s@]+@sha256:[0-9a-f]{64}/)) {
+            script.error(step + ': the push wrote no repository@sha256:<digest> reference to ' + digestFile)
+        }
+        return reference
+    }
 }
