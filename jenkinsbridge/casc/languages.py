@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from jenkinsbridge.render.core import COVERAGE_PARSERS, ISSUE_TOOLS, issue_id
 from jenkinsbridge.render.languages import language_defaults
 from jenkinsbridge.spec.models import LANGUAGES
 
@@ -22,7 +23,12 @@ LIBRARY_RESOURCE = "resources/io/jenkinsbridge/languages.json"
 
 
 def language_table() -> dict[str, Any]:
-    """language -> {label, version, stages: [{name, run, junit?}], artifacts}."""
+    """language -> {label, version, stages: [{name, run, junit?, issues?, coverage?}], artifacts}.
+
+    ``issues`` and ``coverage`` carry what the rendered Jenkinsfile's recordIssues and
+    recordCoverage steps get: the warnings-ng tool symbol or the coverage parser, the report
+    pattern and the result id, so jbPipeline publishes the same results under the same URLs.
+    """
     table: dict[str, Any] = {}
     for language in LANGUAGES:
         d = language_defaults(language)
@@ -31,6 +37,14 @@ def language_table() -> dict[str, Any]:
             entry: dict[str, Any] = {"name": st.name, "run": st.run}
             if st.junit:
                 entry["junit"] = st.junit
+            if st.issues:
+                issues: dict[str, Any] = {"tool": ISSUE_TOOLS[st.issues.format], "id": issue_id(st.name)}
+                if st.issues.report:
+                    issues["pattern"] = st.issues.report
+                entry["issues"] = issues
+            if st.coverage:
+                entry["coverage"] = {"parser": COVERAGE_PARSERS[st.coverage.format],
+                                     "pattern": st.coverage.report, "id": issue_id(st.name) + "-coverage"}
             stages.append(entry)
         table[language] = {"label": d.label, "version": d.version, "stages": stages,
                            "artifacts": d.artifacts}

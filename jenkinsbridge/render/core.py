@@ -26,10 +26,13 @@ from jenkinsbridge.spec.models import Job, Quality, Stage
 from jenkinsbridge.spec.semantic import PARALLEL_PREFIX, reserved_stage_names
 
 __all__ = [
+    "COVERAGE_PARSERS",
+    "ISSUE_TOOLS",
     "MANAGED_MARKER",
     "RenderResult",
     "RenderedFolder",
     "RenderedJob",
+    "issue_id",
     "job_context",
     "render_folder",
     "render_job",
@@ -95,7 +98,7 @@ ISSUE_TOOLS = {"sarif": "sarif", "checkstyle": "checkStyle", "eslint": "esLint",
                "clang-tidy": "clangTidy", "go-vet": "goVet", "java": "java"}
 
 
-def _issue_id(name: str) -> str:
+def issue_id(name: str) -> str:
     """warnings-ng result ids are URL parts: lower-case letters, digits and '-'."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "lint"
     digest = hashlib.sha256(name.encode()).hexdigest()[:6]
@@ -104,7 +107,7 @@ def _issue_id(name: str) -> str:
 
 def _stage_block(stages: list[Stage], quality: Quality | None = None) -> GroovyCode:
     ctx = {"waves": stage_waves(stages), "pads": _PADS, "issue_tools": ISSUE_TOOLS,
-           "issue_ids": {s.name: _issue_id(s.name) for s in stages if s.issues or s.coverage},
+           "issue_ids": {s.name: issue_id(s.name) for s in stages if s.issues or s.coverage},
            "coverage_parsers": COVERAGE_PARSERS, "quality": quality or Quality()}
     return GroovyCode(_render("pipeline/stages.groovy.j2", ctx, "stages"))
 

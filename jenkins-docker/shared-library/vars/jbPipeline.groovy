@@ -12,7 +12,7 @@ def call(Map args = [:]) {
     String problem = StepArgs.check('jbPipeline', args, ['language'],
         ['spec', 'job', 'label', 'toolsLabel', 'stages', 'artifacts', 'image', 'credentialsId', 'ca', 'deploy',
          'deployFiles', 'tlsCredentialsId', 'approvalTimeoutMinutes', 'email', 'dingtalk', 'notifyWhen',
-         'timeoutMinutes'])
+         'timeoutMinutes', 'coverage'])
     if (problem) {
         error(problem)
     }
@@ -44,7 +44,7 @@ def call(Map args = [:]) {
                 withEnv(['CI=true', StepArgs.envEntry('JB_LANGUAGE', language),
                          StepArgs.envEntry('JB_TOOL_VERSION', (defaults.version ?: '').toString())]) {
                     for (Map st : stages) {
-                        _buildStage(st)
+                        _buildStage(st, args.coverage)
                     }
                 }
                 if (artifacts) {
@@ -112,7 +112,7 @@ def call(Map args = [:]) {
 // One build stage: its commands, then its JUnit reports. A stage that names reports but
 // wrote none marks the build UNSTABLE with a message instead of showing 0 tests (junit
 // fails when nothing matches; catchError turns that into UNSTABLE).
-void _buildStage(Map st) {
+void _buildStage(Map st, def coverageThreshold) {
     stage(st.name) {
         try {
             // A stage's commands are code by definition (the spec's `run`).
@@ -124,7 +124,44 @@ void _buildStage(Map st) {
                     junit(testResults: st.junit)
                 }
             }
+            // lint findings as issues (never as tests), any finding UNSTABLE; coverage with
+            // the language's parser: the same steps, ids and gates as the rendered Jenkinsfiles
+            if (st.issues) {
+                recordIssues(tools: [_lintTool(st.issues as Map, st.name as String)], skipPublishingChecks: true,
+                             qualityGates: [[threshold: 1, type: 'TOTAL', criticality: 'UNSTABLE']])
+            }
+            if (st.coverage) {
+                Map cov = st.coverage as Map
+                Map coverageArgs = [tools: [[parser: cov.parser, pattern: cov.pattern]], id: cov.id,
+                                    name: 'Coverage: ' + st.name, skipPublishingChecks: true]
+                if (coverageThreshold != null) {
+                    coverageArgs.qualityGates = [[metric: 'LINE', baseline: 'PROJECT',
+                                                  threshold: coverageThreshold as double, criticality: 'FAILURE']]
+                }
+                recordCoverage(coverageArgs)
+            }
         }
+    }
+}
+
+// The warnings-ng tool a stage's lint report is read with, by its @Symbol (warnings-ng
+// plugin/src/main/java/io/jenkins/plugins/analysis/warnings/: Sarif, CheckStyle, EsLint,
+// PhpStan, ClangTidy, GoVet, Java). Named calls, not a dynamic one, so each symbol is
+// visible to the plugin check.
+def _lintTool(Map issues, String stageName) {
+    Map a = [id: issues.id, name: stageName]
+    if (issues.pattern) {
+        a.pattern = issues.pattern
+    }
+    switch (issues.tool) {
+        case 'sarif': return sarif(a)
+        case 'checkStyle': return checkStyle(a)
+        case 'esLint': return esLint(a)
+        case 'phpStan': return phpStan(a)
+        case 'clangTidy': return clangTidy(a)
+        case 'goVet': return goVet(a)
+        case 'java': return java(a)
+        default: error('jbPipeline: stage ' + stageName + ' names lint tool \'' + issues.tool + '\', which it does not know')
     }
 }
 

@@ -181,3 +181,34 @@ def test_pipeline_rejects_unknown_language_and_keeps_values_data(run_steps: Runn
     assert not list(tmp_path.glob("pwned*"))
     assert out["error"] == ("jbPipeline: language 'cobol' is not one of cpp, go, java-gradle, java-maven, "
                             "node, php, python")
+
+
+def test_pipeline_publishes_lint_and_coverage_like_the_rendered_jenkinsfiles(run_steps: Runner) -> None:
+    from jenkinsbridge.render.core import _default_stage_block
+
+    table = json.loads((LIBRARY / "resources/io/jenkinsbridge/languages.json").read_text(encoding="utf-8"))
+    languages = sorted(table)
+    runs = run_steps([{"step": "jbPipeline", "env": BUILD_ENV,
+                       "args": {"language": lang, **({"coverage": 80} if lang == "go" else {})}}
+                      for lang in languages])
+    for lang, out in zip(languages, runs, strict=True):
+        assert out["error"] is None, (lang, out["error"])
+        defaults, rendered = table[lang], str(_default_stage_block(lang))
+        lint = [s["issues"] for s in defaults["stages"] if "issues" in s]
+        coverage = [s["coverage"] for s in defaults["stages"] if "coverage" in s]
+        assert lint and coverage, lang  # every language publishes both
+        issues = [e for e in out["events"] if e["type"] == "recordIssues"]
+        assert [(t["tool"], t.get("pattern"), t["id"]) for e in issues for t in e["tools"]] == [
+            (i["tool"], i.get("pattern"), i["id"]) for i in lint]
+        assert all(e["node"] == defaults["label"] and e["qualityGates"] == [
+            {"threshold": 1, "type": "TOTAL", "criticality": "UNSTABLE"}] for e in issues)
+        published = [e for e in out["events"] if e["type"] == "recordCoverage"]
+        assert [(e["tools"][0]["parser"], e["tools"][0]["pattern"], e["id"]) for e in published] == [
+            (c["parser"], c["pattern"], c["id"]) for c in coverage]
+        gates = [e.get("qualityGates") for e in published]
+        assert gates == ([[{"metric": "LINE", "baseline": "PROJECT", "threshold": 80.0, "criticality": "FAILURE"}]]
+                         if lang == "go" else [None])
+        for ident in [i["id"] for i in lint] + [c["id"] for c in coverage]:  # the same result URLs
+            assert f"id: '{ident}'" in rendered, (lang, ident)
+        for i in lint:
+            assert i["tool"] + "(" in rendered, (lang, i["tool"])

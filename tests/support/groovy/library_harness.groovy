@@ -155,6 +155,13 @@ for (Map scenario : scenarios) {
         }
     })
     binding.setVariable('archiveArtifacts', { Map a -> events << ([type: 'archiveArtifacts'] + a) })
+    // warnings-ng and coverage: the publishing steps record where they ran; a lint tool
+    // symbol is a descriptor map as the real symbols yield a Tool instance
+    binding.setVariable('recordIssues', { Map a -> events << ([type: 'recordIssues'] + a + where()) })
+    binding.setVariable('recordCoverage', { Map a -> events << ([type: 'recordCoverage'] + a + where()) })
+    ['sarif', 'checkStyle', 'esLint', 'phpStan', 'clangTidy', 'goVet', 'java'].each { String tool ->
+        binding.setVariable(tool, { Map a -> [tool: tool] + a })
+    }
 
     Closure runStep
     runStep = { String name, Map stepArgs ->
