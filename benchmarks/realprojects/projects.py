@@ -1,0 +1,50 @@
+"""The real projects tried: released sources nobody here wrote, two or more per language.
+
+`kind` says where the source comes from (PyPI sdist, npm tarball, or the upstream tarball
+of a Debian source package); `fetch_version` is the version the source is fetched by (a
+Debian source package's version includes its revision). `offline` replaces a stage's
+command where the wizard's default needs a registry this test bed cannot reach (Packagist,
+Maven Central, the Gradle distributions); each replacement says why, and the results table
+shows it, so a trial never hides what a user's run would do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    version: str
+    language: str
+    kind: str  # pypi | npm | debian
+    package: str
+    fetch_version: str = ""
+    offline: dict[str, str] = field(default_factory=dict)  # stage name -> command run here instead
+    why_offline: str = ""
+
+    @property
+    def source(self) -> str:
+        label = {"pypi": "PyPI sdist", "npm": "npm tarball", "debian": "Debian source"}[self.kind]
+        return f"{label} {self.package} {self.fetch_version or self.version}"
+
+
+PHP_OFFLINE = ("Packagist is out of reach here: composer installs without dev packages and "
+               "the test bed's PHPUnit (Debian's 9.6) runs the tests")
+PHP_INSTALL = "composer validate --no-check-publish\ncomposer install --no-interaction --no-progress --no-dev\n"
+PHP_TEST = "mkdir -p reports\nphpunit --log-junit reports/junit.xml\n"
+
+PROJECTS: tuple[Project, ...] = (
+    Project("six", "1.17.0", "python", "pypi", "six"),
+    Project("idna", "3.10", "python", "pypi", "idna"),
+    Project("commander", "9.4.1", "node", "debian", "node-commander", "9.4.1-1"),
+    Project("ms", "2.1.3", "node", "debian", "node-ms", "2.1.3+~cs0.7.31-3"),
+    Project("go-cmp", "0.5.9", "go", "debian", "golang-github-google-go-cmp", "0.5.9-1"),
+    Project("uuid", "1.3.0", "go", "debian", "golang-github-google-uuid", "1.3.0-1"),
+    Project("cJSON", "1.7.15", "cpp", "debian", "cjson", "1.7.15-1+deb12u4"),
+    Project("tinyxml2", "9.0.0", "cpp", "debian", "tinyxml2", "9.0.0+dfsg-3.1"),
+    Project("webmozart/assert", "1.11.0", "php", "debian", "php-webmozart-assert", "1.11.0-1",
+            offline={"install": PHP_INSTALL, "test": PHP_TEST}, why_offline=PHP_OFFLINE),
+    Project("nikic/fast-route", "1.3.0", "php", "debian", "php-nikic-fast-route", "1.3.0-4",
+            offline={"install": PHP_INSTALL, "test": PHP_TEST}, why_offline=PHP_OFFLINE),
+)
