@@ -216,6 +216,7 @@ def _python(d: Path) -> Candidate | None:
         "extra": next((e for e in ("test", "tests", "dev") if e in extras), None),
         "installable": "setup.py" in found or bool({"project", "build-system"} & set(pyproject or {})),
         "ruff": any("ruff" in t for t in texts),
+        "pytest_cov": any("pytest-cov" in t or "pytest_cov" in t for t in texts),
         "lock": next((n for n in ("uv.lock", "poetry.lock") if n in found), None),
     }
     return Candidate(".", "python", tool, version, (*reasons, *why), facts=facts)

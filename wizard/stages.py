@@ -61,7 +61,8 @@ def _node(plan: StagePlan, c: Candidate) -> None:
                 return None  # package.json has no such script
             return f"{indent}{runner} run {script}{rest}"
         if runner != "npm":  # `npm test`, maybe after VAR=value assignments
-            text = re.sub(r"^(\s*(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*)npm test\b", rf"\1{runner} test", text)
+            text = re.sub(r"^(\s*(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*(?:c8(?: --\S+)*\s+)?)npm test\b",
+                          rf"\1{runner} test", text)
             text = re.sub(r"^(\s*)npx ", r"\1pnpm exec " if runner == "pnpm" else r"\1yarn exec ", text)
         return text
 
@@ -77,7 +78,8 @@ def _node(plan: StagePlan, c: Candidate) -> None:
 
 # The defaults' test line sets the output variables of jest-junit and mocha-junit-reporter;
 # a known test runner gets the flags that make it write reports/junit.xml itself.
-_DEFAULT_TEST = re.compile(r"^(\s*)JEST_JUNIT_OUTPUT_DIR=reports MOCHA_FILE=reports/junit\.xml (npm|pnpm|yarn) test$")
+_DEFAULT_TEST = re.compile(
+    r"^(\s*)JEST_JUNIT_OUTPUT_DIR=reports MOCHA_FILE=reports/junit\.xml (c8(?: --\S+)* )?(npm|pnpm|yarn) test$")
 _REPORTER_FLAGS = {
     "vitest": (None, "--reporter=default --reporter=junit --outputFile.junit=reports/junit.xml"),
     "jest": ("jest-junit", "--ci --reporters=default --reporters=jest-junit"),
@@ -101,7 +103,7 @@ def _node_reporter(plan: StagePlan, c: Candidate, runner: str) -> None:
         indent = m.group(1)
         sep = "-- " if runner == "npm" else ""  # npm passes arguments after --; pnpm and yarn pass them as is
         env = "JEST_JUNIT_OUTPUT_DIR=reports " if test_runner == "jest" else ""
-        out = f"{indent}{env}{runner} test {sep}{flags}"
+        out = f"{indent}{env}{m.group(2) or ''}{runner} test {sep}{flags}"
         if package and package not in dev:
             if runner != "npm":
                 plan.notes.append(f"add {package} to devDependencies for a JUnit report of the {test_runner} tests")
@@ -136,6 +138,9 @@ def _python(plan: StagePlan, c: Candidate) -> None:
 
         _rewrite(plan, line)
         plan.notes.append(f"install with `{install}`, run tools with `{runner.strip()}`")
+        if not f.get("pytest_cov"):  # the tool installs the project's dependencies only
+            _without_coverage(plan)
+            plan.notes.append("pytest-cov is not among the project's dependencies: no coverage report")
     elif not f.get("requirements") and f.get("installable"):
         target = f".[{f['extra']}]" if f.get("extra") else "."
         args = f"-e {shlex.quote(target)}"
@@ -161,6 +166,12 @@ def _python(plan: StagePlan, c: Candidate) -> None:
             if re.search(r"\bruff\b", s["run"]):
                 plan.off.add(s["name"])
                 plan.notes.append(f"ruff is not among the project's tools: stage {s['name']!r} is off by default")
+
+
+def _without_coverage(plan: StagePlan) -> None:
+    """pytest without the pytest-cov options, and no coverage report to publish."""
+    _rewrite(plan, lambda t: re.sub(r" --cov(?:-report)?(?:=\S+)?", "", t) if "pytest" in t else t)
+    plan.stages = [{k: v for k, v in s.items() if k != "coverage"} for s in plan.stages]
 
 
 def _without_ruff_install(text: str) -> str | None:
@@ -218,6 +229,9 @@ def _in_dir(plan: StagePlan, path: str) -> None:
         for key in ("junit", "archive"):
             if s.get(key):
                 s[key] = f"{path}/{s[key]}"
+        for key in ("issues", "coverage"):  # report globs are workspace-relative too
+            if s.get(key) and s[key].get("report"):
+                s[key] = {**s[key], "report": f"{path}/{s[key]['report']}"}
     plan.notes.append(f"the project lives in {path}/: every stage starts with `cd {path}`")
 
 

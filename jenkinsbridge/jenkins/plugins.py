@@ -67,6 +67,14 @@ STEP_PLUGINS: dict[str, str | None] = {
     "input": "pipeline-input-step",
     "milestone": "pipeline-milestone-step",
     "recordIssues": "warnings-ng",
+    # warnings-ng tools (@Symbol of each parser class: jenkinsci/warnings-ng-plugin
+    # plugin/src/main/java/io/jenkins/plugins/analysis/warnings/{Sarif,CheckStyle,EsLint,PhpStan,ClangTidy,Java}.java)
+    "sarif": "warnings-ng",
+    "checkStyle": "warnings-ng",
+    "esLint": "warnings-ng",
+    "phpStan": "warnings-ng",
+    "clangTidy": "warnings-ng",
+    "java": "warnings-ng",
     "recordCoverage": "coverage",
     "lock": "lockable-resources",
     "build": "pipeline-build-step",
@@ -83,6 +91,14 @@ STEP_PLUGINS: dict[str, str | None] = {
     "library": "pipeline-groovy-lib",
     "Library": "pipeline-groovy-lib",
 }
+
+# What only a later release of a plugin reads: (text in the Jenkinsfile, plugin, minimum version).
+_NEEDS_VERSION = (
+    # the Go coverprofile parser: coverage-model 0.56.0 (CoverageParserType.GO_COV), first in coverage 2.8.0
+    (re.compile(r"parser: 'GO_COV'"), "coverage", "2.8.0"),
+    # ESLint's JSON format: analysis-model 13.6.0 (parser/EsLintParser.java); before, checkstyle only
+    (re.compile(r"\besLint\("), "analysis-model-api", "13.6.0"),
+)
 
 _STRINGS = re.compile(
     r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|/\*.*?\*/|//[^\n]*", re.S)
@@ -129,6 +145,9 @@ def required_plugins(rendered_job: _Rendered) -> dict[str, str | None]:
         plugin = STEP_PLUGINS.get(name)
         if plugin:
             want(plugin, None)
+    for pattern, plugin, version in _NEEDS_VERSION:
+        if pattern.search(script):
+            want(plugin, version)
     return dict(sorted(out.items()))
 
 

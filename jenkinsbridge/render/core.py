@@ -84,10 +84,15 @@ def _template_for(language: str, name: str, fallback: str) -> str:
     return own if (templates_dir() / own).is_file() else fallback
 
 
-# stage `coverage.format` -> the coverage plugin's parser name
-COVERAGE_PARSERS = {"cobertura": "COBERTURA", "jacoco": "JACOCO"}
-# stage `issues.format` -> warnings-ng tool symbol (the @Symbol of each parser's descriptor)
-ISSUE_TOOLS = {"sarif": "sarif", "checkstyle": "checkStyle"}
+# stage `coverage.format` -> the coverage plugin's parser name (jenkinsci/coverage-plugin
+# plugin/src/main/java/io/jenkins/plugins/coverage/metrics/steps/CoverageTool.java, enum Parser;
+# GO_COV since coverage 2.8.0 / coverage-model 0.56.0)
+COVERAGE_PARSERS = {"cobertura": "COBERTURA", "jacoco": "JACOCO", "go-cov": "GO_COV"}
+# stage `issues.format` -> warnings-ng tool symbol (the @Symbol of each parser class in
+# jenkinsci/warnings-ng-plugin plugin/src/main/java/io/jenkins/plugins/analysis/warnings/:
+# Sarif, CheckStyle, EsLint, PhpStan, ClangTidy, Java)
+ISSUE_TOOLS = {"sarif": "sarif", "checkstyle": "checkStyle", "eslint": "esLint", "phpstan": "phpStan",
+               "clang-tidy": "clangTidy", "java": "java"}
 
 
 def _issue_id(name: str) -> str:

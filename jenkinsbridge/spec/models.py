@@ -162,13 +162,23 @@ class Agent(_Model):
 
 
 class Issues(_Model):
-    format: Literal["sarif", "checkstyle"] = Field(description="The lint report's format")
-    report: Text = Field(description="Lint report glob, published as issues (warnings-ng)")
+    format: Literal["sarif", "checkstyle", "eslint", "phpstan", "clang-tidy", "java"] = Field(
+        description="The lint report's format: sarif, checkstyle, eslint (json or checkstyle), phpstan "
+        "(checkstyle), clang-tidy (its output) or java (javac warnings, read from the build log when "
+        "`report` is left out)")
+    report: Text | None = Field(None, description="Lint report glob, published as issues (warnings-ng); "
+                                "required except for java")
+
+    @model_validator(mode="after")
+    def _report_needed(self) -> Issues:
+        if self.report is None and self.format != "java":
+            raise ValueError(f"issues.report is required for format {self.format}; only java reads the build log")
+        return self
 
 
 class Coverage(_Model):
-    format: Literal["cobertura", "jacoco"] = Field(
-        description="cobertura (coverage.py, gcovr, Istanbul, PHPUnit, gocover-cobertura) or jacoco")
+    format: Literal["cobertura", "jacoco", "go-cov"] = Field(
+        description="cobertura (coverage.py, gcovr, Istanbul/c8, PHPUnit), jacoco or go-cov (go test -coverprofile)")
     report: Text = Field(description="Coverage report glob, published with recordCoverage")
 
 

@@ -19,7 +19,8 @@ SAMPLES = ROOT / "tests" / "samples"
 AGENTS = ROOT / "jenkins-docker" / "agents"
 LANGS = ("java-maven", "java-gradle", "node", "php", "python", "go", "cpp")
 AREA_LABEL = "io.jenkinsbridge.test=runner"
-IMAGE_PREFIX = "jbt-runner"
+# JBT_IMAGE_PREFIX: another prefix for a worktree whose agent Dockerfiles differ
+IMAGE_PREFIX = os.environ.get("JBT_IMAGE_PREFIX", "jbt-runner")
 NAME_PREFIX = "jbt-runner-"
 
 # the file holding each sample's one test, and the expected text that breaks it when changed
@@ -54,10 +55,10 @@ class AgentImages:
     def get(self, lang: str) -> str:
         if lang not in self.built:
             log = self.log_dir / f"build-{lang}.log"
-            # the air-gapped build: Debian toolchains on the local base image; Maven Central
-            # and the Go module proxy are out of reach here (PyPI and npm are not)
+            # the air-gapped build: Debian toolchains on the local base image; Maven Central,
+            # the Go module proxy and Packagist are out of reach here (PyPI and npm are not)
             env = {**os.environ, "AIRGAP": "1", "BASE_IMAGE": self.base_image, "PREFIX": IMAGE_PREFIX,
-                   "TAG": "latest", "EXTRA_CA_CERTS": extra_ca_certs(), "OFFLINE": "java-maven go"}
+                   "TAG": "latest", "EXTRA_CA_CERTS": extra_ca_certs(), "OFFLINE": "java-maven go php"}
             t0 = time.monotonic()
             with log.open("wb") as fh:
                 done = subprocess.run([str(AGENTS / "build"), lang], env=env, stdout=fh,
@@ -128,3 +129,52 @@ def remove_leftovers(client: Any) -> None:
         n.remove()
     for v in client.volumes.list(filters=flt):
         v.remove(force=True)
+
+
+def quality_figures(tree: Path, stages: list[Any]) -> dict[str, Any]:
+    """Per stage that publishes them: ``coverage <stage>`` -> line coverage in percent (the
+    Cobertura ``line-rate``, or covered/total statements of a Go coverprofile) and
+    ``issues <stage>`` -> the number of findings in its lint report (None: no such file, or
+    it does not parse). java() reads the build log, which `run` does not keep: not counted."""
+    from jenkinsbridge.runner.junit import find_reports
+
+    out: dict[str, Any] = {}
+    for st in stages:
+        if st.coverage:
+            files = find_reports(tree, st.coverage.report)
+            out[f"coverage {st.name}"] = _coverage(tree / files[0], st.coverage.format) if files else None
+        if st.issues and st.issues.report:
+            files = find_reports(tree, st.issues.report)
+            out[f"issues {st.name}"] = _findings(tree / files[0], st.issues.format) if files else None
+    return out
+
+
+def _coverage(path: Path, fmt: str) -> float | None:
+    import defusedxml.ElementTree as ET
+
+    if fmt == "go-cov":
+        total = covered = 0
+        for line in path.read_text().splitlines()[1:]:  # mode: ...; then file:range stmts count
+            parts = line.split()
+            if len(parts) == 3:
+                total += int(parts[1])
+                covered += int(parts[1]) if int(parts[2]) > 0 else 0
+        return round(100 * covered / total, 1) if total else None
+    root = ET.parse(path).getroot()
+    rate = root.get("line-rate")
+    return round(100 * float(rate), 1) if rate is not None else None
+
+
+def _findings(path: Path, fmt: str) -> int | None:
+    import defusedxml.ElementTree as ET
+
+    text = path.read_text(errors="replace")
+    if fmt == "sarif":
+        return sum(len(r.get("results") or []) for r in json.loads(text).get("runs") or [])
+    if fmt == "eslint":
+        return sum(len(f.get("messages") or []) for f in json.loads(text))
+    if fmt in ("checkstyle", "phpstan"):
+        return sum(1 for _ in ET.fromstring(text).iter("error"))
+    if fmt == "clang-tidy":
+        return len(re.findall(r"^\S+:\d+:\d+: (?:warning|error):", text, re.M))
+    return None

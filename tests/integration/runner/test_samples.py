@@ -12,14 +12,26 @@ import pytest
 
 from jenkinsbridge.render import render_job
 from jenkinsbridge.render.core import job_context
+from jenkinsbridge.render.languages import job_stages
 from jenkinsbridge.runner.junit import JUnitCounts, count_report, find_reports
 from jenkinsbridge.spec import load_specs
-from tests.support.runner import LANGS, AgentImages, break_test, copy_sample, payload, run_cli, stage_marks
+from tests.support.runner import (
+    LANGS,
+    AgentImages,
+    break_test,
+    copy_sample,
+    payload,
+    quality_figures,
+    run_cli,
+    stage_marks,
+)
 
 JUNIT_STEP = re.compile(r"junit testResults: '((?:[^'\\]|\\.)*)'")
 # the stage that runs the tests, and what must run again after breaking one
 TEST_STAGE = {"java-maven": "verify"}
 AGAIN = {"cpp": ["build", "test"], "java-maven": ["verify"]}
+# offline here: Debian has no jacoco-maven-plugin, and Gradle 4.4.1 offline no JaCoCo agent
+NO_COVERAGE_HERE = {"java-maven", "java-gradle"}
 
 
 def _jenkinsfile_globs(tree: Path) -> list[str]:
@@ -61,6 +73,13 @@ def test_sample_passes_then_fails_naming_the_stage(lang: str, agent_images: Agen
     assert counts.tests >= 1 and counts.failures == 0 and counts.errors == 0, counts
     reported = [r["junit"] for r in report["stages"] if "junit" in r]
     assert sum(r["tests"] for r in reported) == counts.tests
+
+    # the coverage and lint reports recordCoverage and recordIssues read exist and parse
+    figures = quality_figures(tree, job_stages(job))
+    print(f"{lang}: {figures}")
+    assert all(v is not None for v in figures.values()), figures
+    if lang not in NO_COVERAGE_HERE:
+        assert any(k.startswith("coverage") for k in figures), f"{lang}: no coverage report"
 
     # the same tree with its test broken: the run fails and names the stage
     break_test(tree, lang)

@@ -33,7 +33,9 @@ DEFAULT_PLUGINS: dict[str, str] = {
     "gitlab-branch-source": "718.v40b_5f0e67cd3", "basic-branch-build-strategies": "228.v68c089762a_db_",
     # and what the jenkinsbridge controller adds for the rendered jobs (controller/plugins.txt):
     # lint issues, coverage and build order across approvals
-    "warnings-ng": "11.12.0", "coverage": "1.16.1", "pipeline-milestone-step": "127.vb_52887ca_3b_6d",
+    # (versions as controller/plugins.txt; analysis-model-api as warnings-ng 12.9783's pom asks)
+    "warnings-ng": "12.9783.ve1cb_9f060738", "analysis-model-api": "13.7.0",
+    "coverage": "2.2941.v08df75b_767f1", "pipeline-milestone-step": "127.vb_52887ca_3b_6d",
 }
 
 CREDENTIAL_TYPES: dict[str, tuple[str, str]] = {

@@ -90,7 +90,7 @@ source:
   provider: gitlab
   credentials: gitlab-creds
 triggers.cron: "H 3 * * *"
-stages: [vet, test]
+stages: [lint, test]
 image: true
 image.registry: registry.example.com:5000
 image.tags: ["{commit}", latest]
@@ -111,7 +111,7 @@ def test_answers_file(tmp_path: Path) -> None:
     job = _spec(out)["jobs"][0]
     assert job["folder"] == "platform/edge" and job["source"]["credentials"] == "gitlab-creds"
     assert job["triggers"] == {"push": True, "cron": "H 3 * * *"}
-    assert [s["name"] for s in job["stages"]] == ["vet", "test"]
+    assert [s["name"] for s in job["stages"]] == ["lint", "test"]
     assert job["image"]["tags"] == ["{commit}", "latest"]
     staging, production = job["deploy"]
     assert staging["strategy"] == "standard" and staging["port"] == 9090  # EXPOSE in the Dockerfile
