@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import tarfile
+import urllib.request
 from pathlib import Path
 
 APT_SOURCES = (Path("/etc/apt/sources.list"), Path("/etc/apt/sources.list.d"))
@@ -63,6 +64,26 @@ def _apt_update(cache: Path) -> None:
     (apt / "updated").touch()
 
 
+def _debian_orig(cache: Path, package: str, version: str, dl: Path) -> Path:
+    """The upstream tarball of a source package (`apt-get --print-uris source`): only the
+    main `.orig.tar.*` is needed (and the mirror may not hold the Debian parts)."""
+    done = subprocess.run(["apt-get", *_apt_opts(cache), "--print-uris", "source", f"{package}={version}"],
+                          cwd=dl, capture_output=True, text=True, timeout=120, check=False)
+    if done.returncode != 0:
+        raise FetchError(f"apt-get source {package}={version}: {done.stderr.strip()[-400:]}")
+    for m in re.finditer(r"^'(\S+)' (\S+) (\d+)", done.stdout, re.M):
+        url, name = m.group(1), m.group(2)
+        if re.search(r"\.orig\.tar\.\w+$", name):
+            path = dl / name
+            if not path.is_file():
+                tmp = path.with_name(name + ".part")
+                with urllib.request.urlopen(url, timeout=120) as resp, tmp.open("wb") as fh:
+                    shutil.copyfileobj(resp, fh)
+                tmp.rename(path)
+            return path
+    raise FetchError(f"apt-get source {package}={version}: no upstream tarball listed")
+
+
 def _unpack(archive: Path, dest: Path) -> Path:
     """Unpack into dest and return the project root (the archive's one top directory)."""
     tmp = dest.with_name(dest.name + ".partial")
@@ -97,11 +118,7 @@ def fetch(kind: str, package: str, version: str, cache: Path) -> Path:
         found = sorted(dl.glob(f"{package.lstrip('@').replace('/', '-')}-{version}.tgz"))
     elif kind == "debian":
         _apt_update(cache)
-        work = dl / package
-        work.mkdir(exist_ok=True)
-        _run(["apt-get", *_apt_opts(cache), "source", "--download-only", f"{package}={version}"], work)
-        found = [p for p in work.glob("*.orig.tar.*") if not re.search(r"\.orig-[^.]+\.tar", p.name)
-                 and not p.name.endswith(".asc")]
+        found = [_debian_orig(cache, package, version, dl)]
     else:
         raise FetchError(f"unknown source kind {kind!r}")
     if not found:

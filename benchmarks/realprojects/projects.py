@@ -22,6 +22,7 @@ class Project:
     fetch_version: str = ""
     offline: dict[str, str] = field(default_factory=dict)  # stage name -> command run here instead
     why_offline: str = ""
+    note: str = ""  # what a trial showed that the figures do not say
 
     @property
     def source(self) -> str:
@@ -43,6 +44,10 @@ PROJECTS: tuple[Project, ...] = (
     Project("uuid", "1.3.0", "go", "debian", "golang-github-google-uuid", "1.3.0-1"),
     Project("cJSON", "1.7.15", "cpp", "debian", "cjson", "1.7.15-1+deb12u4"),
     Project("tinyxml2", "9.0.0", "cpp", "debian", "tinyxml2", "9.0.0+dfsg-3.1"),
+    Project("commons-lang3", "3.12.0", "java-maven", "debian", "libcommons-lang3-java", "3.12.0-2+deb12u1"),
+    Project("jsoup", "1.15.3", "java-maven", "debian", "jsoup", "1.15.3-1"),
+    Project("hamcrest", "2.2", "java-gradle", "debian", "libhamcrest-java", "2.2-1"),
+    Project("picocli", "4.6.2", "java-gradle", "debian", "picocli", "4.6.2-2"),
     Project("webmozart/assert", "1.11.0", "php", "debian", "php-webmozart-assert", "1.11.0-1",
             offline={"install": PHP_INSTALL, "test": PHP_TEST}, why_offline=PHP_OFFLINE),
     Project("nikic/fast-route", "1.3.0", "php", "debian", "php-nikic-fast-route", "1.3.0-4",

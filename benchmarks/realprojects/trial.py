@@ -22,7 +22,6 @@ import signal
 import subprocess
 import sys
 import time
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +31,14 @@ if __package__ in (None, ""):  # run as a script
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from benchmarks.realprojects.fetch import FetchError, fetch
 from benchmarks.realprojects.projects import PROJECTS, Project
+from jenkinsbridge.render.languages import job_stages
+from jenkinsbridge.spec import load_specs
+from jenkinsbridge.spec.models import Stage
 
 ROOT = Path(__file__).resolve().parents[2]
 TRIAL_LABEL = "io.jenkinsbridge.trial=realprojects"
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "jenkinsbridge-realprojects"
-# the test bed's agent images (tests/support/runner.py): air-gapped Debian toolchains
-TESTBED_ENV = {"AIRGAP": "1", "BASE_IMAGE": "jenkinsbridge/base:bookworm", "TAG": "latest",
-               "OFFLINE": "java-maven go"}
+BASE_IMAGE = os.environ.get("JB_BASE_IMAGE", "jenkinsbridge/base:bookworm")  # as tests/conftest.py
 
 
 def say(msg: str) -> None:
@@ -49,18 +49,22 @@ def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "jenkinsbridge.cli.main", *args]
 
 
-def ensure_image(lang: str, prefix: str, build: bool) -> str:
-    image = f"{prefix}/agent-{lang}:latest"
-    if subprocess.run(["docker", "image", "inspect", image], capture_output=True, check=False).returncode == 0:
+def ensure_image(lang: str, args: argparse.Namespace) -> str:
+    """The language's agent image as the test bed builds it (tests/support/runner.py:
+    air-gapped Debian toolchains on the local base image, offline where the registry is out
+    of reach), under --image-prefix; Docker's layer cache makes an up-to-date image a
+    matter of seconds. With --no-build the image is taken as it is."""
+    image = f"{args.image_prefix}/agent-{lang}:latest"
+    if args.no_build:
         return image
-    if not build:
-        raise FetchError(f"agent image {image} missing (build it with --build-images)")
-    say(f"building {image} as the test bed does")
-    certs = " ".join(str(p) for p in sorted(Path("/usr/local/share/ca-certificates").glob("**/*.crt")))
-    env = {**os.environ, **TESTBED_ENV, "PREFIX": prefix, "EXTRA_CA_CERTS": certs}
-    subprocess.run([str(ROOT / "jenkins-docker" / "agents" / "build"), lang], env=env, check=True,
-                   stdout=sys.stderr, timeout=3600)
-    return image
+    os.environ["JBT_IMAGE_PREFIX"] = args.image_prefix  # read by tests.support.runner on import
+    from tests.support.runner import AgentImages
+
+    say(f"agent image {image}: building (cached layers make this quick when current)")
+    log_dir = args.cache / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    built: str = AgentImages(base_image=BASE_IMAGE, log_dir=log_dir).get(lang)
+    return built
 
 
 def adjust_spec(spec: Path, project: Project) -> list[str]:
@@ -68,8 +72,11 @@ def adjust_spec(spec: Path, project: Project) -> list[str]:
     if not project.offline:
         return []
     data = yaml.safe_load(spec.read_text())
+    job = data["jobs"][0]
+    if "stages" not in job:  # the language's defaults, written out to be replaced
+        job["stages"] = [st.model_dump(mode="json", exclude_defaults=True) for st in effective_stages(spec)]
     done = []
-    for stage in data["jobs"][0].get("stages", []):
+    for stage in job["stages"]:
         if stage["name"] in project.offline:
             stage["run"] = project.offline[stage["name"]]
             done.append(stage["name"])
@@ -77,53 +84,27 @@ def adjust_spec(spec: Path, project: Project) -> list[str]:
     return done
 
 
-def _reports(tree: Path, pattern: str) -> list[Path]:
-    return sorted(p for p in tree.glob(pattern) if p.is_file())
+def effective_stages(spec: Path) -> list[Stage]:
+    """The stages `run` and the Jenkinsfile take for the spec's job (its own or the defaults)."""
+    (job,) = load_specs([spec]).jobs
+    return job_stages(job)
 
 
-def _coverage_percent(path: Path, fmt: str) -> float | None:
-    try:
-        root = ET.parse(path).getroot()
-    except ET.ParseError:
-        return None
-    if fmt == "jacoco":
-        for counter in root.findall("counter"):
-            if counter.get("type") == "LINE":
-                missed, covered = int(counter.get("missed", 0)), int(counter.get("covered", 0))
-                return round(100 * covered / max(1, missed + covered), 1)
-        return None
-    rate = root.get("line-rate")
-    return round(100 * float(rate), 1) if rate is not None else None
+def quality(tree: Path, spec_stages: list[Stage], results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What the coverage and lint stages left for recordCoverage and recordIssues: line
+    coverage in percent and the number of findings (tests.support.runner.quality_figures)."""
+    from tests.support.runner import quality_figures
 
-
-def _findings(path: Path, fmt: str) -> int | None:
-    try:
-        if fmt == "sarif":
-            data = json.loads(path.read_text())
-            return sum(len(run.get("results", [])) for run in data.get("runs", []))
-        return len(ET.parse(path).getroot().findall(".//error"))
-    except (ValueError, ET.ParseError):
-        return None
-
-
-def quality(tree: Path, job: dict[str, Any], stages: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """What the coverage and lint stages left for recordCoverage and recordIssues."""
+    figures = quality_figures(tree, spec_stages)
     out: dict[str, Any] = {"coverage": [], "lint": []}
-    for st in job.get("stages", []):
-        result = stages.get(st["name"], {}).get("result", "NOT RUN")
-        if cov := st.get("coverage"):
-            files = _reports(tree, cov["report"])
-            pct = _coverage_percent(files[0], cov.get("format", "cobertura")) if files else None
-            out["coverage"].append({"stage": st["name"], "format": cov.get("format", "cobertura"),
-                                    "reports": len(files), "line_percent": pct})
-        if iss := st.get("issues"):
-            files = _reports(tree, iss["report"])
-            counts = [_findings(f, iss.get("format", "sarif")) for f in files]
-            out["lint"].append({"stage": st["name"], "result": result, "format": iss.get("format"),
-                                "reports": len(files), "findings": sum(c or 0 for c in counts)})
-        elif st["name"] in ("lint", "vet", "static", "analyse", "analyze"):
-            out["lint"].append({"stage": st["name"], "result": result, "format": None, "reports": 0,
-                                "findings": None})
+    for st in spec_stages:
+        result = results.get(st.name, {}).get("result", "NOT RUN")
+        if st.coverage:
+            out["coverage"].append({"stage": st.name, "format": st.coverage.format,
+                                    "line_percent": figures.get(f"coverage {st.name}")})
+        if st.issues:
+            out["lint"].append({"stage": st.name, "result": result, "format": st.issues.format,
+                                "findings": figures.get(f"issues {st.name}")})
     return out
 
 
@@ -172,7 +153,7 @@ def try_project(project: Project, args: argparse.Namespace) -> dict[str, Any]:
                            "source": project.source, "result": "not tried"}
     t0 = time.monotonic()
     src = fetch(project.kind, project.package, project.fetch_version or project.version, args.cache)
-    image = ensure_image(project.language, args.image_prefix, args.build_images)
+    image = ensure_image(project.language, args)
     slug = project.name.replace("/", "-")
     tree = args.cache / "work" / slug
     shutil.rmtree(tree, ignore_errors=True)
@@ -193,8 +174,8 @@ def try_project(project: Project, args: argparse.Namespace) -> dict[str, Any]:
     replaced = adjust_spec(tree / "jenkinsbridge.yaml", project)
     if replaced:
         res["offline_replaced"] = {"stages": replaced, "why": project.why_offline}
-        job = yaml.safe_load((tree / "jenkinsbridge.yaml").read_text())["jobs"][0]
-    res["stages_run"] = {st["name"]: st["run"] for st in job.get("stages", [])}
+    spec_stages = effective_stages(tree / "jenkinsbridge.yaml")
+    res["stages_run"] = {st.name: st.run for st in spec_stages}
     say(f"{project.name}: run in {image} (log {logs / (slug + '.run.log')})")
     cache_args = ["--cache-volume", args.cache_volume] if args.cache_volume else ["--no-cache"]
     code, out = _run_bounded(cli("--json", "run", "jenkinsbridge.yaml", "--image-override", image,
@@ -214,15 +195,44 @@ def try_project(project: Project, args: argparse.Namespace) -> dict[str, Any]:
             for k in tests:
                 tests[k] += j[k]
     res["tests"] = tests
-    res.update(quality(tree, job, stages))
+    res.update(quality(tree, spec_stages, stages))
     if code is None:
         res["result"] = f"timed out after {args.timeout:.0f} s"
     elif code == 0:
         res["result"] = "passed"
     else:
-        bad = [s["stage"] for s in report.get("stages", []) if s["result"] not in ("SUCCESS", "SKIPPED")]
+        bad = [s["stage"] for s in rows if s["result"] not in ("SUCCESS", "SKIPPED")]
         res["result"] = ("failed: " + ", ".join(bad)) if bad else f"run exit {code}"
     return res
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(results: list[dict[str, Any]]) -> str:
+    """The results as the table of docs/templates.md ("Tried on real projects")."""
+    rows = ["| project | version | source | language | tests counted | coverage | lint | result | wall s | notes |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    notes = {p.name: p for p in PROJECTS}
+    for r in results:
+        t = r.get("tests") or {}
+        tests = (f"{t['tests']} ({t['failures']} failed, {t['errors']} errors, {t['skipped']} skipped)"
+                 if t.get("tests") else "0")
+        cov = ", ".join(f"{c['line_percent']} %" if c["line_percent"] is not None else f"{c['stage']}: no report"
+                        for c in r.get("coverage", [])) or "—"
+        lint = ", ".join(f"{x['stage']} {x['result'].lower()}" + (f", {x['findings']} findings"
+                                                                   if x["findings"] is not None else ", no report")
+                         for x in r.get("lint", [])) or "—"
+        extra = []
+        if off := r.get("offline_replaced"):
+            extra.append(f"here: {', '.join(off['stages'])} replaced ({off['why']})")
+        if p := notes.get(r["project"]):
+            extra.append(p.note)
+        rows.append("| " + " | ".join(_cell(c) for c in (
+            r["project"], r["version"], r["source"], r["language"], tests, cov, lint, r["result"],
+            str(r.get("seconds", "—")), "; ".join(e for e in extra if e))) + " |")
+    return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -230,13 +240,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append", default=[], help="project name or language (repeatable)")
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
                     help=f"downloads, copies, logs (default {DEFAULT_CACHE})")
-    ap.add_argument("--image-prefix", default="jbt-runner",
-                    help="agent images PREFIX/agent-LANG:latest (the test bed's)")
-    ap.add_argument("--build-images", action="store_true", help="build a missing agent image as the test bed does")
+    ap.add_argument("--image-prefix", default="jbt-realprojects",
+                    help="agent images PREFIX/agent-LANG:latest (default jbt-realprojects)")
+    ap.add_argument("--no-build", action="store_true",
+                    help="take the agent images as they are (default: build them as the test bed does)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per project's run (default 900)")
     ap.add_argument("--cache-volume", default=None, help="tools' cache volume for the runs (default: none)")
     ap.add_argument("--json", action="store_true", help="the summary as JSON on stdout")
+    ap.add_argument("--markdown", action="store_true", help="the results table of docs/templates.md on stdout")
+    ap.add_argument("--from-summary", type=Path, default=None,
+                    help="print a summary.json of an earlier run (with --json or --markdown), run nothing")
     args = ap.parse_args(argv)
+    if args.from_summary:
+        results = json.loads(args.from_summary.read_text())["projects"]
+        print(markdown(results) if args.markdown else json.dumps(results, indent=2))
+        return 0
     chosen = [p for p in PROJECTS if not args.only or p.name in args.only or p.language in args.only]
     if not chosen:
         ap.error("--only matches no project")
@@ -259,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     (args.cache / "summary.json").write_text(json.dumps(summary, indent=2))
     if args.json:
         print(json.dumps(summary, indent=2))
+    elif args.markdown:
+        print(markdown(results))
     else:
         for r in results:
             t = r.get("tests", {})
