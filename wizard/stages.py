@@ -205,8 +205,15 @@ def _php(plan: StagePlan, c: Candidate) -> None:
                                   f"{s['name']!r} is off by default")
 
 
+# --- Go --------------------------------------------------------------------------------------
+def _go(plan: StagePlan, c: Candidate) -> None:
+    if c.facts.get("commands") is False:  # `go build -o bin/ ./...` fails: "no main packages to build"
+        _rewrite(plan, lambda t: re.sub(r"\s-o\s+bin/(?=\s)", "", t))
+        plan.notes.append("no package main (a library): the build stage compiles every package, no binaries")
+
+
 _ADJUST: dict[str, Callable[[StagePlan, Candidate], None]] = {
-    "node": _node, "python": _python, "java-gradle": _gradle, "java-maven": _maven, "php": _php,
+    "node": _node, "python": _python, "java-gradle": _gradle, "java-maven": _maven, "php": _php, "go": _go,
 }
 
 
@@ -249,6 +256,8 @@ def plan_stages(language: str, candidate: Candidate | None) -> StagePlan:
 
 def default_artifacts(language: str, candidate: Candidate | None) -> str | None:
     art = language_defaults(language).artifacts
+    if language == "go" and candidate is not None and candidate.facts.get("commands") is False:
+        return None  # a library builds no binaries
     if art and candidate is not None and candidate.language == language and candidate.path != ".":
         return f"{candidate.path}/{art}"
     return art
