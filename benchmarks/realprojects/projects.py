@@ -31,9 +31,10 @@ class Project:
 
 
 PHP_OFFLINE = ("Packagist is out of reach here: composer installs without dev packages and "
-               "the test bed's PHPUnit (Debian's 9.6) runs the tests")
+               "the agent image's PHPUnit (Debian's 9.6) runs the tests instead of vendor/bin/phpunit")
 PHP_INSTALL = "composer validate --no-check-publish\ncomposer install --no-interaction --no-progress --no-dev\n"
-PHP_TEST = "mkdir -p reports\nphpunit --log-junit reports/junit.xml\n"
+PHP_TEST = ("mkdir -p reports\nfilter=; [ -d src ] && filter='--coverage-filter src'\n"
+            "phpunit --log-junit reports/junit.xml --coverage-cobertura reports/coverage.xml $filter\n")
 
 PROJECTS: tuple[Project, ...] = (
     Project("six", "1.17.0", "python", "pypi", "six"),

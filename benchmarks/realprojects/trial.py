@@ -210,6 +210,12 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _findings_text(lint: dict[str, Any]) -> str:
+    if lint["format"] == "java":
+        return "compiler warnings read from the build log"
+    return f"{lint['findings']} findings" if lint["findings"] is not None else "no report"
+
+
 def markdown(results: list[dict[str, Any]]) -> str:
     """The results as the table of docs/templates.md ("Tried on real projects")."""
     rows = ["| project | version | source | language | tests counted | coverage | lint | result | wall s | notes |",
@@ -221,9 +227,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
                  if t.get("tests") else "0")
         cov = ", ".join(f"{c['line_percent']} %" if c["line_percent"] is not None else f"{c['stage']}: no report"
                         for c in r.get("coverage", [])) or "—"
-        lint = ", ".join(f"{x['stage']} {x['result'].lower()}" + (f", {x['findings']} findings"
-                                                                   if x["findings"] is not None else ", no report")
-                         for x in r.get("lint", [])) or "—"
+        lint = ", ".join(f"{x['stage']} {x['result'].lower()}, " + _findings_text(x) for x in r.get("lint", [])) or "—"
         extra = []
         if off := r.get("offline_replaced"):
             extra.append(f"here: {', '.join(off['stages'])} replaced ({off['why']})")
