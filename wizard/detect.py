@@ -143,7 +143,8 @@ def _node(d: Path) -> Candidate | None:
         reasons.append(f"tests run with {runner}")
     return Candidate(".", "node", tool, version, (*reasons, *why),
                      facts={"lock": lock, "berry": berry, "scripts": sorted(scripts or {}) if readable else None,
-                            "test_runner": runner, "dev": sorted(_dev_packages(pkg))},
+                            "test_runner": runner, "dev": sorted(_dev_packages(pkg)),
+                            "test_script": str((scripts or {}).get("test") or "")},
                      covers_subdirs=workspaces)
 
 

@@ -170,3 +170,27 @@ def test_go_library_builds_without_binaries(tmp_path) -> None:  # type: ignore[n
     plan = plan_stages("go", c)
     assert next(s for s in plan.stages if s["name"] == "build")["run"].endswith("-o bin/ ./...")
     assert default_artifacts("go", c) == "bin/*"
+
+
+def test_compound_test_script_gets_the_reporter_flags_where_the_runner_is(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """commander 9.4.1: "test": "jest && npm run test-typings". `npm test -- --reporters=...`
+    hands the flags to the last command (tsd), so jest wrote no JUnit report."""
+    import json
+
+    pkg = {"name": "x", "scripts": {"test": "jest && npm run test-typings", "pretest": "echo pre"},
+           "devDependencies": {"jest": "^28", "jest-junit": "^14"}}
+    (tmp_path / "package.json").write_text(json.dumps(pkg))
+    (tmp_path / "package-lock.json").write_text("{}")
+    (c,) = detect(tmp_path).candidates
+    test = next(s for s in plan_stages("node", c).stages if s["name"] == "test")
+    lines = test["run"].splitlines()
+    assert "npm run pretest" in lines
+    (exec_line,) = [ln for ln in lines if "npm exec -c" in ln]
+    assert exec_line.endswith("npm exec -c 'jest --ci --reporters=default --reporters=jest-junit "
+                              "&& npm run test-typings'")
+    assert "npm test" not in test["run"]
+    pkg["scripts"] = {"test": "jest --coverage"}  # one command: flags after -- reach it
+    (tmp_path / "package.json").write_text(json.dumps(pkg))
+    (c,) = detect(tmp_path).candidates
+    test = next(s for s in plan_stages("node", c).stages if s["name"] == "test")
+    assert "npm test -- --ci --reporters=default --reporters=jest-junit" in test["run"]
