@@ -68,12 +68,14 @@ STEP_PLUGINS: dict[str, str | None] = {
     "milestone": "pipeline-milestone-step",
     "recordIssues": "warnings-ng",
     # warnings-ng tools (@Symbol of each parser class: jenkinsci/warnings-ng-plugin
-    # plugin/src/main/java/io/jenkins/plugins/analysis/warnings/{Sarif,CheckStyle,EsLint,PhpStan,ClangTidy,Java}.java)
+    # plugin/src/main/java/io/jenkins/plugins/analysis/warnings/: Sarif, CheckStyle, EsLint, PhpStan,
+    # ClangTidy, GoVet, Java)
     "sarif": "warnings-ng",
     "checkStyle": "warnings-ng",
     "esLint": "warnings-ng",
     "phpStan": "warnings-ng",
     "clangTidy": "warnings-ng",
+    "goVet": "warnings-ng",
     "java": "warnings-ng",
     "recordCoverage": "coverage",
     "lock": "lockable-resources",

@@ -90,9 +90,9 @@ def _template_for(language: str, name: str, fallback: str) -> str:
 COVERAGE_PARSERS = {"cobertura": "COBERTURA", "jacoco": "JACOCO", "go-cov": "GO_COV"}
 # stage `issues.format` -> warnings-ng tool symbol (the @Symbol of each parser class in
 # jenkinsci/warnings-ng-plugin plugin/src/main/java/io/jenkins/plugins/analysis/warnings/:
-# Sarif, CheckStyle, EsLint, PhpStan, ClangTidy, Java)
+# Sarif, CheckStyle, EsLint, PhpStan, ClangTidy, GoVet, Java)
 ISSUE_TOOLS = {"sarif": "sarif", "checkstyle": "checkStyle", "eslint": "esLint", "phpstan": "phpStan",
-               "clang-tidy": "clangTidy", "java": "java"}
+               "clang-tidy": "clangTidy", "go-vet": "goVet", "java": "java"}
 
 
 def _issue_id(name: str) -> str:

@@ -162,10 +162,10 @@ class Agent(_Model):
 
 
 class Issues(_Model):
-    format: Literal["sarif", "checkstyle", "eslint", "phpstan", "clang-tidy", "java"] = Field(
+    format: Literal["sarif", "checkstyle", "eslint", "phpstan", "clang-tidy", "go-vet", "java"] = Field(
         description="The lint report's format: sarif, checkstyle, eslint (json or checkstyle), phpstan "
-        "(checkstyle), clang-tidy (its output) or java (javac warnings, read from the build log when "
-        "`report` is left out)")
+        "(checkstyle), clang-tidy (its output), go-vet (file:line: message lines: go vet, staticcheck, "
+        "golangci-lint text) or java (javac warnings, read from the build log when `report` is left out)")
     report: Text | None = Field(None, description="Lint report glob, published as issues (warnings-ng); "
                                 "required except for java")
 

@@ -34,7 +34,8 @@ STEP_PLUGINS: dict[str, str] = {
     **dict.fromkeys(["libraryResource", "library", "Library"], "pipeline-groovy-lib"),
     "milestone": "pipeline-milestone-step",
     # static analysis and coverage: the step and the parser symbols inside `tools:` / `tools:`
-    **dict.fromkeys(["recordIssues", "sarif", "checkStyle", "esLint", "phpStan", "clangTidy", "java"], "warnings-ng"),
+    **dict.fromkeys(["recordIssues", "sarif", "checkStyle", "esLint", "phpStan", "clangTidy", "goVet", "java"],
+                    "warnings-ng"),
     "recordCoverage": "coverage",
     **dict.fromkeys(["archiveArtifacts", "buildDiscarder", "logRotator", "triggers", "cron", "pollSCM",
                      "parameters", "text", "booleanParam", "choice", "password", "currentBuild", "env", "params",

@@ -18,10 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "samples"
 AGENTS = ROOT / "jenkins-docker" / "agents"
 LANGS = ("java-maven", "java-gradle", "node", "php", "python", "go", "cpp")
-AREA_LABEL = "io.jenkinsbridge.test=runner"
-# JBT_IMAGE_PREFIX: another prefix for a worktree whose agent Dockerfiles differ
-IMAGE_PREFIX = os.environ.get("JBT_IMAGE_PREFIX", "jbt-runner")
-NAME_PREFIX = "jbt-runner-"
+# JBT_RUNNER_ID: another name for the images, containers and label of these tests, so that
+# two checkouts testing on one engine neither share agent images nor sweep each other's runs
+_ID = os.environ.get("JBT_RUNNER_ID", "runner")
+AREA_LABEL = f"io.jenkinsbridge.test={_ID}"
+IMAGE_PREFIX = f"jbt-{_ID}"
+NAME_PREFIX = f"jbt-{_ID}-"
 
 # the file holding each sample's one test, and the expected text that breaks it when changed
 TEST_FILES = {
@@ -34,6 +36,24 @@ TEST_FILES = {
     "cpp": "tests/greeter_test.cpp",
 }
 EXPECTED = "Hello, Ada!"
+
+# code each language's linter flags, added to a sample's file before its run: the lint stage
+# must publish the finding and still pass (findings make a Jenkins build UNSTABLE, never FAILED)
+LINT_BAIT = {
+    "python": ("greeter.py", "\n\ndef _bait():\n    import os\n"),  # ruff F401: os imported, unused
+    "go": ("greeter.go", "\nfunc bait() {}\n"),  # staticcheck U1000: func bait is unused
+    "cpp": ("src/greeter.cpp", "\nint jb_bait() { int *p = nullptr; return *p; }\n"),  # clang-analyzer NullDereference
+    "php": ("src/Greeter.php", "\nfunction jb_bait( ) { return 1 ;}\n"),  # PSR12: spacing
+}
+
+
+def add_lint_bait(tree: Path, lang: str) -> bool:
+    if lang not in LINT_BAIT:
+        return False
+    rel, text = LINT_BAIT[lang]
+    with (tree / rel).open("a") as fh:
+        fh.write(text)
+    return True
 
 
 def extra_ca_certs() -> str:
@@ -177,4 +197,6 @@ def _findings(path: Path, fmt: str) -> int | None:
         return sum(1 for _ in ET.fromstring(text).iter("error"))
     if fmt == "clang-tidy":
         return len(re.findall(r"^\S+:\d+:\d+: (?:warning|error):", text, re.M))
+    if fmt == "go-vet":  # analysis-model GoVetParser: ^(.+?):(\d+?):\s*(.*)$
+        return len(re.findall(r"^\S+?:\d+?:", text, re.M))
     return None

@@ -18,6 +18,7 @@ from jenkinsbridge.spec import load_specs
 from tests.support.runner import (
     LANGS,
     AgentImages,
+    add_lint_bait,
     break_test,
     copy_sample,
     payload,
@@ -46,6 +47,7 @@ def test_sample_passes_then_fails_naming_the_stage(lang: str, agent_images: Agen
     image = agent_images.get(lang)
     tree = copy_sample(lang, tmp_path)
     spec = tree / "jenkinsbridge.yaml"
+    baited = add_lint_bait(tree, lang)
 
     proc = run_cli(spec, image=image, network=run_network)
     assert proc.returncode == 0, proc.stderr[-4000:]
@@ -80,6 +82,8 @@ def test_sample_passes_then_fails_naming_the_stage(lang: str, agent_images: Agen
     assert all(v is not None for v in figures.values()), figures
     if lang not in NO_COVERAGE_HERE:
         assert any(k.startswith("coverage") for k in figures), f"{lang}: no coverage report"
+    if baited:  # the linter found the bait, and the stage still passed (above)
+        assert any(k.startswith("issues") and v >= 1 for k, v in figures.items()), figures
 
     # the same tree with its test broken: the run fails and names the stage
     break_test(tree, lang)

@@ -1,5 +1,7 @@
 """What the image, deploy and notify parts of the pipelines call, read from the DSL stub."""
 
+import pytest
+
 from tests.support.pipeline import all_stages, children, find_steps, pipeline, sh_steps
 
 
@@ -146,3 +148,27 @@ def test_reports_are_published_so_they_can_be_trusted(checked: dict) -> None:
     (rec,) = find_steps({"tree": lint}, "recordIssues")
     (tool,) = rec["args"][0]["tools"]
     assert tool["step"] == "sarif" and tool["args"][0]["pattern"] == "reports/ruff.sarif"
+
+
+# each language's default Jenkinsfile: the coverage parser and the warnings-ng tool it publishes with
+QUALITY_TOOLS = {"python": ("COBERTURA", "sarif"), "java-maven": ("JACOCO", "java"),
+                 "java-gradle": ("JACOCO", "java"), "node": ("COBERTURA", "esLint"),
+                 "php": ("COBERTURA", "phpStan"), "go": ("GO_COV", "goVet"), "cpp": ("COBERTURA", "clangTidy")}
+
+
+@pytest.mark.parametrize("lang", sorted(QUALITY_TOOLS))
+def test_every_language_publishes_coverage_and_lint_and_lint_only_makes_it_unstable(checked: dict,
+                                                                                    lang: str) -> None:
+    parser, tool_name = QUALITY_TOOLS[lang]
+    result = checked[f"{lang}/default"].result
+    (cov,) = find_steps(result, "recordCoverage")
+    assert [t["parser"] for t in cov["args"][0]["tools"]] == [parser]
+    (rec,) = find_steps(result, "recordIssues")
+    args = rec["args"][0]
+    (tool,) = args["tools"]
+    assert tool["step"] == tool_name
+    # java() reads the build log: no pattern; the others read the report the stage wrote
+    assert ("pattern" in tool["args"][0]) == (tool_name != "java")
+    assert args["qualityGates"] == [{"threshold": 1, "type": "TOTAL", "criticality": "UNSTABLE"}]
+    # both plugins add an action under the build's URL at their id: the ids must differ
+    assert cov["args"][0]["id"] != tool["args"][0]["id"]

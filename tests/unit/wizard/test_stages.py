@@ -194,3 +194,22 @@ def test_compound_test_script_gets_the_reporter_flags_where_the_runner_is(tmp_pa
     (c,) = detect(tmp_path).candidates
     test = next(s for s in plan_stages("node", c).stages if s["name"] == "test")
     assert "npm test -- --ci --reporters=default --reporters=jest-junit" in test["run"]
+
+
+def test_poetry_project_without_pytest_cov_runs_pytest_without_coverage() -> None:
+    c, plan = _plan("python-poetry")
+    assert not c.facts["pytest_cov"]
+    test = next(s for s in plan.stages if s["name"] == "test")
+    assert "poetry run pytest" in test["run"] and "--cov" not in test["run"] and "coverage" not in test
+    assert any("pytest-cov" in n for n in plan.notes)
+    with_cov = Candidate(".", "python", "poetry", None, ("pyproject.toml",), facts={**c.facts, "pytest_cov": True})
+    test = next(s for s in plan_stages("python", with_cov).stages if s["name"] == "test")
+    assert "--cov-report=xml:reports/coverage.xml" in test["run"] and test["coverage"]["format"] == "cobertura"
+
+
+def test_reports_of_a_project_in_a_subdirectory_are_under_it() -> None:
+    c = Candidate("services/api", "go", "go", None, ("go.mod",))
+    stages = {s["name"]: s for s in plan_stages("go", c).stages}
+    assert stages["lint"]["issues"]["report"] == "services/api/reports/go-lint.txt"
+    assert stages["test"]["coverage"]["report"] == "services/api/reports/coverage.out"
+    assert stages["test"]["junit"] == "services/api/reports/junit.xml"
