@@ -63,7 +63,10 @@ def ensure_image(lang: str, args: argparse.Namespace) -> str:
     say(f"agent image {image}: building (cached layers make this quick when current)")
     log_dir = args.cache / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    built: str = AgentImages(base_image=BASE_IMAGE, log_dir=log_dir).get(lang)
+    try:
+        built: str = AgentImages(base_image=BASE_IMAGE, log_dir=log_dir).get(lang)
+    except AssertionError as e:  # the test bed's builder reports a failed build so
+        raise FetchError(f"agent image build failed (log {log_dir / f'build-{lang}.log'})") from e
     return built
 
 
@@ -287,7 +290,14 @@ def main(argv: list[str] | None = None) -> int:
             f"errors {t.get('errors', 0)}, skipped {t.get('skipped', 0)}); {res.get('seconds', '-')} s")
         results.append(res)
     summary = {"projects": results, "cache": str(args.cache)}
-    (args.cache / "summary.json").write_text(json.dumps(summary, indent=2))
+    # summary.json keeps every project's latest result, so a rerun of a few updates it
+    path = args.cache / "summary.json"
+    kept = json.loads(path.read_text())["projects"] if path.is_file() else []
+    fresh = {r["project"] for r in results}
+    order = [p.name for p in PROJECTS]
+    merged = sorted([r for r in kept if r["project"] not in fresh] + results,
+                    key=lambda r: order.index(r["project"]) if r["project"] in order else len(order))
+    path.write_text(json.dumps({"projects": merged, "cache": str(args.cache)}, indent=2))
     if args.json:
         print(json.dumps(summary, indent=2))
     elif args.markdown:
