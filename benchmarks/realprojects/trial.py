@@ -54,11 +54,14 @@ def ensure_image(lang: str, args: argparse.Namespace) -> str:
     air-gapped Debian toolchains on the local base image, offline where the registry is out
     of reach), under --image-prefix; Docker's layer cache makes an up-to-date image a
     matter of seconds. With --no-build the image is taken as it is."""
-    image = f"{args.image_prefix}/agent-{lang}:latest"
+    image = f"jbt-{args.runner_id}/agent-{lang}:latest"
     if args.no_build:
         return image
-    os.environ["JBT_IMAGE_PREFIX"] = args.image_prefix  # read by tests.support.runner on import
-    from tests.support.runner import AgentImages
+    os.environ["JBT_RUNNER_ID"] = args.runner_id  # tests.support.runner names its images after it on import
+    from tests.support.runner import IMAGE_PREFIX, AgentImages
+
+    if f"jbt-{args.runner_id}" != IMAGE_PREFIX:  # never rebuild the test suite's own images
+        raise FetchError(f"tests.support.runner would build {IMAGE_PREFIX}/..., not jbt-{args.runner_id}/...")
 
     say(f"agent image {image}: building (cached layers make this quick when current)")
     log_dir = args.cache / "logs"
@@ -256,8 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append", default=[], help="project name or language (repeatable)")
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
                     help=f"downloads, copies, logs (default {DEFAULT_CACHE})")
-    ap.add_argument("--image-prefix", default="jbt-realprojects",
-                    help="agent images PREFIX/agent-LANG:latest (default jbt-realprojects)")
+    ap.add_argument("--runner-id", default="realprojects",
+                    help="agent images jbt-ID/agent-LANG:latest, as the test bed names them (default realprojects)")
     ap.add_argument("--no-build", action="store_true",
                     help="take the agent images as they are (default: build them as the test bed does)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per project's run (default 900)")
