@@ -96,6 +96,17 @@ def effective_stages(spec: Path) -> list[Stage]:
     return job_stages(job)
 
 
+def _go_vet_findings(tree: Path, report: str) -> int | None:
+    """go vet / staticcheck text: one `file:line:col: message` line per finding."""
+    from jenkinsbridge.runner.junit import find_reports
+
+    files = find_reports(tree, report)
+    if not files:
+        return None
+    text = (tree / files[0]).read_text(errors="replace")
+    return len(re.findall(r"^\S+\.go:\d+:\d+: ", text, re.M))
+
+
 def quality(tree: Path, spec_stages: list[Stage], results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """What the coverage and lint stages left for recordCoverage and recordIssues: line
     coverage in percent and the number of findings (tests.support.runner.quality_figures)."""
@@ -109,8 +120,11 @@ def quality(tree: Path, spec_stages: list[Stage], results: dict[str, dict[str, A
             out["coverage"].append({"stage": st.name, "format": st.coverage.format,
                                     "line_percent": figures.get(f"coverage {st.name}")})
         if st.issues:
+            found = figures.get(f"issues {st.name}")
+            if found is None and st.issues.format == "go-vet" and st.issues.report:
+                found = _go_vet_findings(tree, st.issues.report)
             out["lint"].append({"stage": st.name, "result": result, "format": st.issues.format,
-                                "findings": figures.get(f"issues {st.name}")})
+                                "findings": found})
     return out
 
 
