@@ -176,7 +176,6 @@ def try_project(project: Project, args: argparse.Namespace) -> dict[str, Any]:
                            "source": project.source, "result": "not tried"}
     t0 = time.monotonic()
     src = fetch(project.kind, project.package, project.fetch_version or project.version, args.cache)
-    image = ensure_image(project.language, args)
     slug = project.name.replace("/", "-")
     tree = args.cache / "work" / slug
     shutil.rmtree(tree, ignore_errors=True)
@@ -194,6 +193,7 @@ def try_project(project: Project, args: argparse.Namespace) -> dict[str, Any]:
     job = wdata["spec"]["jobs"][0]
     res["detected"] = [n for n in wdata.get("notes", []) if n.startswith(("Detected", "  -", "Stages"))]
     res["wizard_language"] = job["language"]
+    image = ensure_image(job["language"], args)  # the image of the language the wizard chose, as `run` picks
     replaced = adjust_spec(tree / "jenkinsbridge.yaml", project)
     if replaced:
         res["offline_replaced"] = {"stages": replaced, "why": project.why_offline}
@@ -257,13 +257,16 @@ def markdown(results: list[dict[str, Any]]) -> str:
         cov = ", ".join(f"{c['line_percent']} %" if c["line_percent"] is not None else f"{c['stage']}: no report"
                         for c in r.get("coverage", [])) or "—"
         lint = ", ".join(f"{x['stage']} {x['result'].lower()}, " + _findings_text(x) for x in r.get("lint", [])) or "—"
+        language = r["language"]
+        if r.get("wizard_language") not in (None, language):
+            language += f" (wizard: {r['wizard_language']})"
         extra = []
         if off := r.get("offline_replaced"):
             extra.append(f"here: {', '.join(off['stages'])} replaced ({off['why']})")
         if p := notes.get(r["project"]):
             extra.append(p.note)
         rows.append("| " + " | ".join(_cell(c) for c in (
-            r["project"], r["version"], r["source"], r["language"], tests, cov, lint, r["result"],
+            r["project"], r["version"], r["source"], language, tests, cov, lint, r["result"],
             str(r.get("seconds", "—")), "; ".join(e for e in extra if e))) + " |")
     return "\n".join(rows)
 
