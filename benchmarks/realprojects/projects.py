@@ -31,9 +31,9 @@ class Project:
 
 
 PHP_OFFLINE = ("Packagist is out of reach here: the project needs no package but PHPUnit, so composer only "
-               "writes the autoloader (dump-autoload) and the agent image's PHPUnit (Debian's 9.6) runs the "
+               "writes the autoloader (dump-autoload --dev) and the agent image's PHPUnit (Debian's 9.6) runs the "
                "tests instead of vendor/bin/phpunit")
-PHP_INSTALL = "composer validate --no-check-publish\ncomposer dump-autoload\n"
+PHP_INSTALL = "composer validate --no-check-publish\ncomposer dump-autoload --dev\n"
 PHP_TEST = ("mkdir -p reports\nfilter=; [ -d src ] && filter='--coverage-filter src'\n"
             "phpunit --log-junit reports/junit.xml --coverage-cobertura reports/coverage.xml $filter\n")
 
