@@ -44,6 +44,7 @@ LINT_BAIT = {
     "go": ("greeter.go", "\nfunc bait() {}\n"),  # staticcheck U1000: func bait is unused
     "cpp": ("src/greeter.cpp", "\nint jb_bait() { int *p = nullptr; return *p; }\n"),  # clang-analyzer NullDereference
     "php": ("src/Greeter.php", "\nfunction jb_bait( ) { return 1 ;}\n"),  # PSR12: spacing
+    "node": ("index.js", "\nfunction jbBait() {}\n"),  # ESLint no-unused-vars (the sample's eslint.config.js)
 }
 
 

@@ -115,7 +115,7 @@ def test_copy_runs_as_jenkins_and_leaves_the_tree_alone(agent_images: AgentImage
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*")) == before
     test = next(r for r in payload(proc)["stages"] if r["stage"] == "test")
-    assert test["junit"]["tests"] == 1 and test["junit"]["files"] == ["build/junit.xml"]
+    assert test["junit"]["tests"] == 1 and test["junit"]["files"] == ["build-test/junit.xml"]
 
     who = tmp_path / "who"
     who.mkdir()

@@ -92,3 +92,20 @@ def test_python_jenkins_exceptions_keep_their_status() -> None:
     except jenkins.JenkinsException as exc:
         mapped = from_jenkins_error(exc)
     assert isinstance(mapped, PermissionDeniedError) and mapped.permission == "Overall/Administer"
+
+
+@pytest.mark.parametrize(("lang", "wanted"), [
+    ("go", {"coverage": "2.8.0", "warnings-ng": None}),  # GO_COV: coverage-model 0.56.0
+    ("node", {"coverage": None, "warnings-ng": None, "analysis-model-api": "13.6.0"}),  # ESLint JSON
+    ("python", {"coverage": None, "warnings-ng": None}),
+])
+def test_quality_steps_ask_for_the_releases_that_read_their_reports(lang: str, wanted: dict) -> None:
+    from jenkinsbridge.render import render_job
+    from jenkinsbridge.spec.models import Job
+
+    job = Job.model_validate({"name": "q", "language": lang, "source": {"url": "https://git.example.com/q.git"}})
+    got = required_plugins(render_job(job))
+    assert {k: got.get(k, "absent") for k in wanted} == wanted
+    # an older coverage plugin (1.16.1 has no Go parser) is reported as missing for Go
+    installed = [{"shortName": n, "version": "1.16.1" if n == "coverage" else "99999"} for n in got]
+    assert ("coverage" in missing_plugins(got, installed)) == (lang == "go")
