@@ -143,7 +143,8 @@ def _node(d: Path) -> Candidate | None:
         reasons.append(f"tests run with {runner}")
     return Candidate(".", "node", tool, version, (*reasons, *why),
                      facts={"lock": lock, "berry": berry, "scripts": sorted(scripts or {}) if readable else None,
-                            "test_runner": runner, "dev": sorted(_dev_packages(pkg))},
+                            "test_runner": runner, "dev": sorted(_dev_packages(pkg)),
+                            "test_script": str((scripts or {}).get("test") or "")},
                      covers_subdirs=workspaces)
 
 
@@ -222,11 +223,34 @@ def _python(d: Path) -> Candidate | None:
     return Candidate(".", "python", tool, version, (*reasons, *why), facts=facts)
 
 
+_GO_SCAN_LIMIT = 5000  # .go files looked at for a `package main`; beyond that, assume one
+
+
+def _go_has_command(d: Path) -> bool:
+    """Whether the module has a main package (a command `go build -o bin/` can write);
+    vendor/, testdata/ and hidden or _-prefixed directories are not the module's code."""
+    seen = 0
+    for path in sorted(d.rglob("*.go")):
+        rel = path.relative_to(d).parts
+        if path.name.endswith("_test.go") or any(p in ("vendor", "testdata") or p[:1] in "._" for p in rel[:-1]):
+            continue
+        seen += 1
+        if seen > _GO_SCAN_LIMIT:
+            return True
+        head = v.read_text(path)
+        if head is not None and re.search(r"^package\s+main\b", head, re.M):
+            return True
+    return False
+
+
 def _go(d: Path) -> Candidate | None:
     if not (d / "go.mod").is_file():
         return None
     version, why = v.go_version(d / "go.mod")
-    return Candidate(".", "go", "go", version, ("go.mod: a Go module", *why))
+    commands = _go_has_command(d)
+    reasons = ("go.mod: a Go module", *why,
+               *(() if commands else ("no package main: a library, no binaries to build",)))
+    return Candidate(".", "go", "go", version, reasons, facts={"commands": commands})
 
 
 def _cpp(d: Path) -> Candidate | None:

@@ -89,6 +89,24 @@ _REPORTER_FLAGS = {
 }
 
 
+# Where a runner's reporter flags go inside a test script (after its command word, and
+# after vitest's `run`).
+_RUNNER_WORD = {"vitest": r"\bvitest(?: run)?\b", "jest": r"\bjest\b", "mocha": r"\bmocha\b",
+                "node": r"\bnode\b(?=.*--test\b)"}
+
+
+def _flagged_script(script: str, test_runner: str, flags: str) -> str | None:
+    """A compound test script (`jest && npm run test-typings`) with the reporter flags
+    after the runner's command: appended to `npm test -- ...` they would reach only the
+    last command. None when the script is one command (flags after `--` reach it)."""
+    if not re.search(r"&&|\|\||;|\|", script):
+        return None
+    m = re.search(_RUNNER_WORD[test_runner], script)
+    if m is None:
+        return None
+    return f"{script[:m.end()]} {flags}{script[m.end():]}"
+
+
 def _node_reporter(plan: StagePlan, c: Candidate, runner: str) -> None:
     test_runner = c.facts.get("test_runner")
     if test_runner not in _REPORTER_FLAGS:
@@ -104,6 +122,15 @@ def _node_reporter(plan: StagePlan, c: Candidate, runner: str) -> None:
         sep = "-- " if runner == "npm" else ""  # npm passes arguments after --; pnpm and yarn pass them as is
         env = "JEST_JUNIT_OUTPUT_DIR=reports " if test_runner == "jest" else ""
         out = f"{indent}{env}{m.group(2) or ''}{runner} test {sep}{flags}"
+        script = str(c.facts.get("test_script") or "")
+        compound = _flagged_script(script, test_runner, flags) if runner == "npm" else None
+        if compound is not None:  # npm exec -c: the script's commands with node_modules/.bin on PATH
+            hooks = set(c.facts.get("scripts") or [])  # npm test would run pretest and posttest
+            out = "\n".join([*([f"{indent}npm run pretest"] if "pretest" in hooks else []),
+                              f"{indent}{env}{m.group(2) or ''}npm exec -c {shlex.quote(compound)}",
+                              *([f"{indent}npm run posttest"] if "posttest" in hooks else [])])
+            plan.notes.append(f"the test script runs several commands: the reporter flags go to {test_runner} "
+                              f"in it (npm exec -c)")
         if package and package not in dev:
             if runner != "npm":
                 plan.notes.append(f"add {package} to devDependencies for a JUnit report of the {test_runner} tests")
@@ -205,8 +232,15 @@ def _php(plan: StagePlan, c: Candidate) -> None:
                                   f"{s['name']!r} is off by default")
 
 
+# --- Go --------------------------------------------------------------------------------------
+def _go(plan: StagePlan, c: Candidate) -> None:
+    if c.facts.get("commands") is False:  # `go build -o bin/ ./...` fails: "no main packages to build"
+        _rewrite(plan, lambda t: re.sub(r"\s-o\s+bin/(?=\s)", "", t))
+        plan.notes.append("no package main (a library): the build stage compiles every package, no binaries")
+
+
 _ADJUST: dict[str, Callable[[StagePlan, Candidate], None]] = {
-    "node": _node, "python": _python, "java-gradle": _gradle, "java-maven": _maven, "php": _php,
+    "node": _node, "python": _python, "java-gradle": _gradle, "java-maven": _maven, "php": _php, "go": _go,
 }
 
 
@@ -249,6 +283,8 @@ def plan_stages(language: str, candidate: Candidate | None) -> StagePlan:
 
 def default_artifacts(language: str, candidate: Candidate | None) -> str | None:
     art = language_defaults(language).artifacts
+    if language == "go" and candidate is not None and candidate.facts.get("commands") is False:
+        return None  # a library builds no binaries
     if art and candidate is not None and candidate.language == language and candidate.path != ".":
         return f"{candidate.path}/{art}"
     return art

@@ -65,6 +65,19 @@ def _java(v: str) -> str:
     return v[2:] if v.startswith("1.") else v
 
 
+# The oldest JDK still maintained (Temurin 8, with images of every toolchain); older
+# source levels (Java 7 and before, which still appear in released builds) get it: no
+# maintained JDK or official image of those exists, and javac 8 compiles them.
+_OLDEST_JDK = 8
+
+
+def _jdk(level: str, where: str) -> Found:
+    if level.isdigit() and int(level) < _OLDEST_JDK:
+        return str(_OLDEST_JDK), [f"{where} says Java {level}: no maintained JDK {level} exists; "
+                                  f"JDK {_OLDEST_JDK} compiles it"]
+    return level, [f"{where} says Java {level}"]
+
+
 # --- Java: Maven ---------------------------------------------------------------------
 _POM_KEYS = ("maven.compiler.release", "maven.compiler.source", "java.version")
 
@@ -91,7 +104,7 @@ def pom_java(pom: Path) -> Found:
     for where, raw in candidates:
         value = resolve(raw)
         if re.fullmatch(r"(1\.)?\d+", value):
-            return _java(value), [f"pom.xml: {where} says Java {_java(value)}"]
+            return _jdk(_java(value), f"pom.xml: {where}")
     return None, []
 
 
@@ -111,8 +124,7 @@ def gradle_java(build: Path) -> Found:
     for pattern, what in _GRADLE_PATTERNS:
         m = re.search(pattern, text)
         if m:
-            version = _java(m.group(1).replace("_", "."))
-            return version, [f"{build.name}: {what} says Java {version}"]
+            return _jdk(_java(m.group(1).replace("_", ".")), f"{build.name}: {what}")
     return None, []
 
 

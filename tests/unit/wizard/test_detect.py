@@ -30,6 +30,8 @@ CASES = {
     "python-uv": ("python", "uv", current("python"), "uv.lock: installs with uv"),  # >=3.12
     "python-pyproject": ("python", "pip", current("python"), "requires-python '>=3.9, <4'"),
     "go": ("go", "go", current("go"), "go 1.21 is the minimum language version"),
+    "go-library": ("go", "go", current("go"), "no package main: a library"),
+    "node-compound-test": ("node", "npm", None, "tests run with jest"),
     "cpp": ("cpp", "cmake", None, "C++ standard 20"),
 }
 

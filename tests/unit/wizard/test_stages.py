@@ -10,7 +10,7 @@ import pytest
 from jenkinsbridge.render.languages import language_defaults
 from jenkinsbridge.spec.models import Stage
 from jenkinsbridge.wizard.detect import Candidate, detect
-from jenkinsbridge.wizard.stages import plan_stages, select_stages, stages_for_spec
+from jenkinsbridge.wizard.stages import default_artifacts, plan_stages, select_stages, stages_for_spec
 from tests.support.wizard import FIXTURES
 
 
@@ -148,6 +148,52 @@ def test_maven_wrapper_is_used(tmp_path) -> None:  # type: ignore[no-untyped-def
     c = detect(tmp_path).candidates[0]
     runs = _runs(plan_stages("java-maven", c))
     assert runs.startswith("./mvnw -B -ntp") and " verify " in runs and not re.search(r"(^|\s)mvn\b", runs)
+
+
+def test_go_library_builds_without_binaries(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """google/uuid 1.3.0 has no main package: `go build -o bin/ ./...` fails there with
+    "no main packages to build", so the wizard compiles every package instead."""
+    (tmp_path / "go.mod").write_text("module example.com/lib\n\ngo 1.21\n")
+    (tmp_path / "lib.go").write_text("package lib\n")
+    (tmp_path / "cmd_test.go").write_text("package main\n")  # a test file is no command
+    (tmp_path / "testdata").mkdir()
+    (tmp_path / "testdata" / "x.go").write_text("package main\n")
+    (c,) = detect(tmp_path).candidates
+    plan = plan_stages("go", c)
+    build = next(s for s in plan.stages if s["name"] == "build")
+    assert build["run"] == "CGO_ENABLED=0 go build -trimpath ./..."
+    assert any("no package main" in n for n in plan.notes)
+    assert default_artifacts("go", c) is None
+    (tmp_path / "cmd").mkdir()
+    (tmp_path / "cmd" / "main.go").write_text("// a command\npackage main\n")
+    (c,) = detect(tmp_path).candidates
+    plan = plan_stages("go", c)
+    assert next(s for s in plan.stages if s["name"] == "build")["run"].endswith("-o bin/ ./...")
+    assert default_artifacts("go", c) == "bin/*"
+
+
+def test_compound_test_script_gets_the_reporter_flags_where_the_runner_is(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """commander 9.4.1: "test": "jest && npm run test-typings". `npm test -- --reporters=...`
+    hands the flags to the last command (tsd), so jest wrote no JUnit report."""
+    import json
+
+    pkg = {"name": "x", "scripts": {"test": "jest && npm run test-typings", "pretest": "echo pre"},
+           "devDependencies": {"jest": "^28", "jest-junit": "^14"}}
+    (tmp_path / "package.json").write_text(json.dumps(pkg))
+    (tmp_path / "package-lock.json").write_text("{}")
+    (c,) = detect(tmp_path).candidates
+    test = next(s for s in plan_stages("node", c).stages if s["name"] == "test")
+    lines = test["run"].splitlines()
+    assert "npm run pretest" in lines
+    (exec_line,) = [ln for ln in lines if "npm exec -c" in ln]
+    assert exec_line.endswith("npm exec -c 'jest --ci --reporters=default --reporters=jest-junit "
+                              "&& npm run test-typings'")
+    assert "npm test" not in test["run"]
+    pkg["scripts"] = {"test": "jest --coverage"}  # one command: flags after -- reach it
+    (tmp_path / "package.json").write_text(json.dumps(pkg))
+    (c,) = detect(tmp_path).candidates
+    test = next(s for s in plan_stages("node", c).stages if s["name"] == "test")
+    assert "npm test -- --ci --reporters=default --reporters=jest-junit" in test["run"]
 
 
 def test_poetry_project_without_pytest_cov_runs_pytest_without_coverage() -> None:

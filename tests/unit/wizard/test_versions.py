@@ -16,6 +16,8 @@ from jenkinsbridge.wizard import versions as v
     ('java { toolchain { languageVersion = JavaLanguageVersion.of("21") } }', "21"),
     ("sourceCompatibility = '1.8'", "8"),
     ("sourceCompatibility = JavaVersion.VERSION_1_8", "8"),
+    ("sourceCompatibility = JavaVersion.VERSION_1_7", "8"),  # no maintained JDK 7: JDK 8 compiles it
+    ("sourceCompatibility = 1.6", "8"),
     ("apply plugin: 'java'", None),
 ])
 def test_gradle(tmp_path: Path, text: str, expected: str | None) -> None:
@@ -26,12 +28,22 @@ def test_gradle(tmp_path: Path, text: str, expected: str | None) -> None:
 @pytest.mark.parametrize(("props", "expected"), [
     ("<maven.compiler.release>17</maven.compiler.release>", "17"),
     ("<maven.compiler.source>1.8</maven.compiler.source>", "8"),
+    ("<maven.compiler.source>1.7</maven.compiler.source>", "8"),
     ("<java.version>11</java.version><maven.compiler.release>${java.version}</maven.compiler.release>", "11"),
     ("<maven.compiler.release>${undefined}</maven.compiler.release>", None),
 ])
 def test_pom(tmp_path: Path, props: str, expected: str | None) -> None:
     (tmp_path / "pom.xml").write_text(f"<project><properties>{props}</properties></project>")
     assert v.pom_java(tmp_path / "pom.xml")[0] == expected
+
+
+def test_a_source_level_without_a_maintained_jdk_says_why(tmp_path: Path) -> None:
+    """hamcrest 2.2's build.gradle says sourceCompatibility = 1.7: an agent of JDK 7
+    could not be built (no official image), so the wizard names JDK 8 and why."""
+    (tmp_path / "build.gradle").write_text("sourceCompatibility = JavaVersion.VERSION_1_7\n")
+    version, why = v.gradle_java(tmp_path / "build.gradle")
+    assert version == "8"
+    assert why == ["build.gradle: sourceCompatibility says Java 7: no maintained JDK 7 exists; JDK 8 compiles it"]
 
 
 # the newest releases the language defaults name (job_templates/languages/*/defaults.yaml)
