@@ -243,11 +243,14 @@ class StageFailedError(JenkinsbridgeError):
 
 
 class StageUnstableError(StageFailedError):
-    """A stage's commands passed but its JUnit reports count ``failing`` tests."""
+    """A stage's commands passed but its JUnit reports count ``failing`` tests, or it wrote
+    no report matching its ``junit`` glob (``missing``)."""
 
-    def __init__(self, stage: str, failing: int) -> None:
+    def __init__(self, stage: str, failing: int, missing: str | None = None) -> None:
         super().__init__(stage, 0)
-        self.message = f"stage {stage!r} is unstable: {failing} failing test(s) in its JUnit reports"
+        self.message = (f"stage {stage!r} is unstable: it wrote no test report matching {missing!r}"
+                        if missing is not None else
+                        f"stage {stage!r} is unstable: {failing} failing test(s) in its JUnit reports")
         self.args = (self.message,)
         self.failing = failing
 

@@ -137,7 +137,8 @@ def _raise_for(report: RunReport) -> None:
     if bad is None:  # nothing ran
         raise DockerOperationError(f"job {report.job}: no stage ran")
     if bad.result == UNSTABLE and bad.junit is not None:
-        raise StageUnstableError(bad.name, bad.junit.failures + bad.junit.errors)
+        raise StageUnstableError(bad.name, bad.junit.failures + bad.junit.errors,
+                                 missing=None if bad.junit.files else bad.junit_glob)
     status = bad.exit_status if bad.exit_status is not None else -1
     if report.timed_out:
         raise StageFailedError(bad.name, status, stderr="timed out")

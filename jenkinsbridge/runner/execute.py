@@ -52,6 +52,7 @@ class StageResult:
     exit_status: int | None = None
     duration: float = 0.0
     junit: JUnitCounts | None = None
+    junit_glob: str | None = None  # the stage's junit glob, when it has one
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"stage": self.name, "result": self.result,
@@ -251,6 +252,8 @@ def _read_junit(box: RunContainer, plan: RunPlan, stage: Stage, result: StageRes
             path = plan.tree / rel
             if path.stat().st_mtime >= fresh:
                 counts += count_report(path.read_bytes(), rel)
-    result.junit = counts
-    if result.result == SUCCESS and (counts.failures or counts.errors):
+    result.junit, result.junit_glob = counts, stage.junit
+    # as the rendered Jenkinsfiles: failing tests, or no report at all (junit's "No test
+    # report files were found", caught as UNSTABLE), make a passing stage UNSTABLE
+    if result.result == SUCCESS and (counts.failures or counts.errors or not counts.files):
         result.result = UNSTABLE

@@ -214,3 +214,20 @@ def test_failing_tests_in_a_passing_stage_make_it_unstable(
     assert "stage 'test' is unstable: 1 failing test(s) in its JUnit reports" in proc.stderr
     assert payload(proc)["type"] == "StageUnstableError"
     assert any(line.split()[:2] == ["test", "UNSTABLE"] for line in proc.stderr.splitlines())
+
+
+def test_a_passing_stage_without_its_report_is_unstable(
+        agent_images: AgentImages, run_network: str, tmp_path: Path) -> None:
+    """The Jenkinsfile's junit step fails on no matching report and catchError makes the build
+    UNSTABLE: a local run says the same instead of passing with no tests counted."""
+    image = agent_images.get("cpp")
+    (tmp_path / "jenkinsbridge.yaml").write_text(
+        "version: 1\njobs:\n  - name: quiet\n    language: cpp\n"
+        "    source: {url: 'https://git.example.com/a/quiet.git'}\n"
+        "    stages:\n      - name: test\n        junit: 'out/*.xml'\n        run: mkdir -p out\n")
+    proc = run_cli(tmp_path / "jenkinsbridge.yaml", image=image, network=run_network)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "stage 'test' is unstable: it wrote no test report matching 'out/*.xml'" in proc.stderr
+    assert payload(proc)["type"] == "StageUnstableError"
+    assert any(line.split()[:2] == ["test", "UNSTABLE"] and line.endswith("no reports")
+               for line in proc.stderr.splitlines())
