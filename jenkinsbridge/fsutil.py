@@ -1,16 +1,22 @@
 """Files written whole or not at all: a temporary file beside the target, then a rename
-(atomic on one file system), so a reader, a crash or an interrupt never sees half a file."""
+(atomic on one file system), so a reader, a crash or an interrupt never sees half a file.
+Directories are swapped in one step where the system can (Linux ``renameat2`` with
+``RENAME_EXCHANGE``), so a reader never finds the path missing."""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import functools
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-__all__ = ["staged_directory", "write_atomic"]
+__all__ = ["exchange", "staged_directory", "write_atomic"]
 
 
 def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o644, make_parents: bool = True) -> Path:
@@ -44,3 +50,39 @@ def staged_directory(out: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2  # linux/fs.h
+# the call or the file system cannot exchange: the caller falls back to two renames
+# (EPERM too: a seccomp filter may refuse an unknown call so; a real permission
+# problem shows again in the fallback's own rename)
+_NO_EXCHANGE = frozenset({errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EPERM})
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2  # glibc 2.28 and later
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    fn.restype = ctypes.c_int
+    return fn
+
+
+def exchange(a: str | Path, b: str | Path) -> bool:
+    """Swap the entries at ``a`` and ``b`` (both must exist, on one file system) in one
+    atomic step. False, with nothing changed, where the system or the file system cannot;
+    OSError for any other failure."""
+    fn = _renameat2()
+    if fn is None:
+        return False
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in _NO_EXCHANGE:
+        return False
+    raise OSError(err, os.strerror(err), str(a), None, str(b))

@@ -2,7 +2,11 @@
 
 The files go into a temporary tree next to the output (``.OUT.jb-new-PID``), which takes
 the place of the output only when every spec is valid and every file is written; on any
-failure it is removed and the output is as it was. Spec files are read one at a time and
+failure it is removed and the output is as it was. The new tree and the output are
+exchanged in one step where Linux can (see fsutil.exchange), so a reader always finds
+OUT; elsewhere two renames leave a moment without it. A run that was killed leaves its
+temporary trees behind; the next render into the same output removes those whose
+process is gone. Spec files are read one at a time and
 each job is rendered and written at once, so memory holds one file's jobs, not every
 output; with several files and cores, worker processes each take whole files.
 
@@ -18,6 +22,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -25,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jenkinsbridge.errors import OutputError, Problem, SpecError
+from jenkinsbridge.fsutil import exchange
 from jenkinsbridge.render.core import MANAGED_MARKER, render_folder, render_job
 from jenkinsbridge.spec.loader import load_spec_file, load_specs, names_clash
 
@@ -145,9 +151,10 @@ def render_files(paths: Sequence[str | Path], out: Path, *, workers: int | None 
                  prune_stale: bool = False) -> RenderReport:
     """Render every spec file into ``out`` (see the module's comment)."""
     names = [str(p) for p in paths]
-    root = os.path.abspath(out)
+    root = os.path.realpath(out)  # a link to the output: the tree it points at is replaced
     old = root if os.path.isdir(root) and os.listdir(root) else None  # an empty one: nothing to keep
-    new = f"{os.path.dirname(root)}/.{os.path.basename(root)}.jb-new-{os.getpid()}"
+    remove_leftovers(root)
+    new = _temporary(root, "new", os.getpid())
     report = RenderReport(out=str(out))
     try:
         os.makedirs(new)
@@ -156,7 +163,7 @@ def render_files(paths: Sequence[str | Path], out: Path, *, workers: int | None 
     try:
         _fill(names, new, old, workers or default_workers(len(names)), prune_stale, report)
         try:
-            _swap(new, root, old)
+            _swap(new, root)
         except OSError as e:  # e.g. OUT is a mount point: it cannot be renamed
             raise OutputError(f"cannot put the rendered tree in place of {out}: {e.strerror or e}",
                               path=str(out)) from e
@@ -236,15 +243,62 @@ def _carries_marker(path: str) -> bool:
         return False
 
 
-def _swap(new: str, root: str, old: str | None) -> None:
-    """Put the new tree in the output's place: two renames in the same directory."""
-    if old is None:  # no output yet, or an empty directory (which rename replaces)
-        if os.path.isdir(root):
-            os.chmod(new, os.stat(root).st_mode & 0o7777)
+def _temporary(root: str, kind: str, pid: int) -> str:
+    """Where a render builds its tree (``new``) or puts the old one while removing it
+    (``old``): beside the output, named after it and the process."""
+    return f"{os.path.dirname(root)}/.{os.path.basename(root)}.jb-{kind}-{pid}"
+
+
+def remove_leftovers(root: str) -> list[str]:
+    """Remove the temporary trees that renders into ``root`` left when they were killed:
+    directories named like ours (see _temporary) whose process is no longer running
+    (this process's own id too: it has no render under way). Returns what went."""
+    parent, base = os.path.split(root)
+    ours = re.compile(rf"\.{re.escape(base)}\.jb-(?:new|old)-([0-9]+)")
+    removed: list[str] = []
+    try:
+        names = os.listdir(parent or ".")
+    except OSError:
+        return removed
+    for name in names:
+        m = ours.fullmatch(name)
+        if m is None or not _gone(int(m.group(1))):
+            continue
+        path = os.path.join(parent, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+            log.info("removed %s, left by an interrupted render", path)
+            removed.append(path)
+    return removed
+
+
+def _gone(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # EPERM: it runs under another user
+        return False
+    return False
+
+
+def _swap(new: str, root: str) -> None:
+    """Put the new tree in the output's place, then remove the old tree."""
+    if not os.path.lexists(root):
         os.rename(new, root)
         return
     os.chmod(new, os.stat(root).st_mode & 0o7777)
-    aside = f"{new}.old"
+    if exchange(new, root):  # `new` holds the old tree now
+        shutil.rmtree(new, ignore_errors=True)
+        return
+    if _empty_dir(root):  # rename replaces an empty directory in one step
+        os.rename(new, root)
+        return
+    aside = _temporary(root, "old", os.getpid())
     os.rename(root, aside)
     try:
         os.rename(new, root)
@@ -252,3 +306,10 @@ def _swap(new: str, root: str, old: str | None) -> None:
         os.rename(aside, root)
         raise
     shutil.rmtree(aside, ignore_errors=True)
+
+
+def _empty_dir(path: str) -> bool:
+    try:
+        return os.path.isdir(path) and not os.path.islink(path) and not os.listdir(path)
+    except OSError:
+        return False
