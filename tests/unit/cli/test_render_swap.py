@@ -116,3 +116,13 @@ def test_leftovers_of_a_dead_render_go_and_a_live_ones_stay(tmp_path: Path) -> N
     assert left == {"a.yaml", "out", f".out.jb-old-{dead_too}",
                     *(name for name, goes in leftovers.items() if not goes)}
     assert (out / "shop/api/Jenkinsfile").is_file()
+
+
+def test_a_linked_output_keeps_its_link(tmp_path: Path) -> None:
+    spec, real, out = tmp_path / "a.yaml", tmp_path / "real", tmp_path / "out"
+    real.mkdir()
+    out.symlink_to(real)
+    _render(spec, out, 1)
+    _render(spec, out, 2)
+    assert out.is_symlink() and "render 2" in (real / "shop/api/config.xml").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "out", "real"]
