@@ -23,7 +23,7 @@ from jenkinsbridge.render.scripts import pipeline_scripts
 from jenkinsbridge.spec.graph import stage_waves
 from jenkinsbridge.spec.loader import Spec
 from jenkinsbridge.spec.models import Job, Quality, Stage
-from jenkinsbridge.spec.semantic import PARALLEL_PREFIX, reserved_stage_names
+from jenkinsbridge.spec.semantic import reserved_stage_names, wave_name
 
 __all__ = [
     "MANAGED_MARKER",
@@ -158,7 +158,7 @@ def _check_stage_names(job: Job, stages: list[Stage], waves: list[list[Stage]]) 
     """Declarative pipelines need unique stage names, ours included."""
     ours = reserved_stage_names(job.image is not None, [d.env for d in job.deploy],
                                 [d.env for d in job.deploy if d.approval])
-    ours += [PARALLEL_PREFIX + ", ".join(s.name for s in w) for w in waves if len(w) > 1]
+    ours += [wave_name([s.name for s in w]) for w in waves if len(w) > 1]
     for st in stages:
         if st.name in ours:
             raise UsageError(
