@@ -8,7 +8,9 @@ OUT; elsewhere two renames leave a moment without it. A run that was killed leav
 temporary trees behind; the next render into the same output removes those whose
 process is gone. Spec files are read one at a time and
 each job is rendered and written at once, so memory holds one file's jobs, not every
-output; with several files and cores, worker processes each take whole files.
+output. With several cores, worker processes each take whole files when there are as
+many files as workers; otherwise each file is loaded here and forked workers render
+slices of its jobs.
 
 A file whose content is unchanged since the last render is not written again: the old
 file is hard-linked into the new tree (same size, same bytes), so its inode and mtime
@@ -33,6 +35,7 @@ from jenkinsbridge.errors import OutputError, Problem, SpecError
 from jenkinsbridge.fsutil import exchange
 from jenkinsbridge.render.core import MANAGED_MARKER, render_folder, render_job
 from jenkinsbridge.spec.loader import load_spec_file, load_specs, names_clash
+from jenkinsbridge.spec.models import Job
 
 __all__ = ["RenderReport", "default_workers", "render_files"]
 
@@ -112,12 +115,9 @@ def _same(path: str, data: bytes) -> bool:
         return False
 
 
-def _render_file(path: str, new: str, old: str | None) -> _Part:
-    """Load one spec file and write its jobs (run in a worker process or in-process)."""
-    jobs, problems, names = load_spec_file(path)
-    part = _Part(problems=list(problems), names=names)
-    if problems:
-        return part
+def _render_jobs(jobs: Sequence[Job], new: str, old: str | None) -> _Part:
+    """Render ``jobs`` and write their files into the new tree."""
+    part = _Part()
     writer = _Writer(new, old)
     for job in jobs:
         rendered = render_job(job)
@@ -131,20 +131,67 @@ def _render_file(path: str, new: str, old: str | None) -> _Part:
     return part
 
 
+def _render_file(path: str, new: str, old: str | None) -> _Part:
+    """Load one spec file and write its jobs (run in a worker process or in-process)."""
+    jobs, problems, names = load_spec_file(path)
+    part = _render_jobs(jobs, new, old) if not problems else _Part()
+    part.problems, part.names = list(problems), names
+    return part
+
+
+# the jobs of the spec file rendered in chunks: set before the workers are forked, so
+# they find the jobs in their copy of this process and nothing is sent to them
+_LOADED: list[Job] = []
+CHUNK_MIN = 200  # fewer jobs than this per worker: one process renders them
+
+
+def _render_chunk(start: int, stop: int, new: str, old: str | None) -> _Part:
+    return _render_jobs(_LOADED[start:stop], new, old)
+
+
+def _render_in_chunks(path: str, new: str, old: str | None, workers: int) -> _Part:
+    """Load one spec file here, then let forked workers render slices of its jobs."""
+    global _LOADED
+    jobs, problems, names = load_spec_file(path)
+    if problems or workers <= 1 or len(jobs) < 2 * CHUNK_MIN:
+        part = _render_jobs(jobs, new, old) if not problems else _Part()
+        part.problems, part.names = list(problems), names
+        return part
+    size = max(CHUNK_MIN, -(-len(jobs) // (2 * workers)))  # two slices per worker evens out their speeds
+    starts = list(range(0, len(jobs), size))
+    part = _Part(names=names)
+    _LOADED = jobs
+    try:
+        with _pool(workers) as pool:
+            for chunk in pool.map(_render_chunk, starts, [i + size for i in starts], [new] * len(starts),
+                                  [old] * len(starts)):
+                part.files += chunk.files
+                part.written += chunk.written
+                part.folders |= chunk.folders
+    finally:
+        _LOADED = []
+    return part
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # fork: the workers start with the templates loaded (and _LOADED) and need nothing sent
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+
+
 def _parts(paths: Sequence[str], new: str, old: str | None, workers: int) -> Iterator[_Part]:
-    if workers <= 1 or len(paths) <= 1:
-        for p in paths:
-            yield _render_file(p, new, old)
+    """Whole files to the workers while there are as many files as workers; otherwise
+    one file after another, each in chunks of jobs across the workers."""
+    if workers > 1 and len(paths) >= workers:
+        with _pool(workers) as pool:
+            yield from pool.map(_render_file, paths, [new] * len(paths), [old] * len(paths))
         return
-    # fork: the workers start with the templates loaded and need no spec sent to them
-    ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        yield from pool.map(_render_file, paths, [new] * len(paths), [old] * len(paths))
+    for p in paths:
+        yield _render_in_chunks(p, new, old, workers)
 
 
-def default_workers(files: int) -> int:
-    """Worker processes worth starting: one per core, at most one per file."""
-    return max(1, min(len(os.sched_getaffinity(0)), files))
+def default_workers() -> int:
+    """Worker processes worth starting: one per core."""
+    return len(os.sched_getaffinity(0))
 
 
 def render_files(paths: Sequence[str | Path], out: Path, *, workers: int | None = None,
@@ -161,7 +208,7 @@ def render_files(paths: Sequence[str | Path], out: Path, *, workers: int | None 
     except OSError as e:
         raise OutputError(f"cannot write {e.filename or new}: {e.strerror or e}", path=new) from e
     try:
-        _fill(names, new, old, workers or default_workers(len(names)), prune_stale, report)
+        _fill(names, new, old, workers or default_workers(), prune_stale, report)
         try:
             _swap(new, root)
         except OSError as e:  # e.g. OUT is a mount point: it cannot be renamed
