@@ -110,6 +110,13 @@ def _default_stage_block(language: str) -> GroovyCode:
     return _stage_block(list(language_defaults(language).stages))
 
 
+@functools.cache
+def _default_waves(language: str) -> list[list[Stage]]:
+    """The waves of a language's default stages, shared by every job that uses them
+    (read only)."""
+    return stage_waves(list(language_defaults(language).stages))
+
+
 # indentation of a stage at the top level and inside `parallel`
 _PADS = (GroovyCode(" " * 8), GroovyCode(" " * 16))
 
@@ -118,6 +125,7 @@ def job_context(job: Job) -> dict[str, Any]:
     """Everything the templates see for one job: the job plus resolved defaults."""
     lang = language_defaults(job.language)
     stages = job_stages(job)
+    defaults = job.stages is None and job.quality.fail_on is None  # the language's stages as they are
     description = f"{job.description}\n\n{MANAGED_MARKER}" if job.description else MANAGED_MARKER
     multibranch = job.type == "multibranch"
     ctx: dict[str, Any] = {
@@ -127,7 +135,7 @@ def job_context(job: Job) -> dict[str, Any]:
         "tools_label": job.agent.tools or TOOLS_LABEL,
         "tool_version": tool_version(job),
         "stages": stages,
-        "waves": stage_waves(stages),
+        "waves": _default_waves(job.language) if defaults else stage_waves(stages),
         "artifacts": job.artifacts if job.artifacts is not None else lang.artifacts,
         "keep": job.keep,
         "notify_when": sorted(set(job.notify.when)) if (job.notify.email or job.notify.dingtalk) else [],

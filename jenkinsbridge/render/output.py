@@ -21,6 +21,8 @@ are not ours and are always carried over.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -76,11 +78,19 @@ class _Writer:
         self.dirs: set[str] = {""}
         self.written: list[str] = []
 
+    def _dir(self, rel: str) -> None:
+        """Make directory ``rel`` of the new tree: one mkdir (its parent is known)."""
+        parent = rel.rpartition("/")[0]
+        if parent not in self.dirs:
+            self._dir(parent)
+        with contextlib.suppress(FileExistsError):  # made by another worker
+            os.mkdir(f"{self.new}/{rel}")
+        self.dirs.add(rel)
+
     def write(self, rel: str, text: str) -> None:
         parent = rel.rpartition("/")[0]
         if parent not in self.dirs:
-            os.makedirs(f"{self.new}/{parent}", exist_ok=True)
-            self.dirs.add(parent)
+            self._dir(parent)
         data = text.encode("utf-8")
         if self.old is not None and _same(f"{self.old}/{rel}", data) and _link(f"{self.old}/{rel}",
                                                                                 f"{self.new}/{rel}"):
@@ -105,14 +115,26 @@ def _link(src: str, dst: str) -> bool:
 
 
 def _same(path: str, data: bytes) -> bool:
-    """Whether the file at ``path`` holds exactly ``data`` (size first, then the bytes)."""
+    """Whether the file at ``path`` holds exactly ``data`` (size first, then the bytes;
+    four system calls)."""
     try:
-        if os.stat(path).st_size != len(data):
-            return False
-        with open(path, "rb") as fh:
-            return fh.read() == data
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
         return False
+    try:
+        if os.fstat(fd).st_size != len(data):
+            return False
+        got = b""
+        while len(got) <= len(data):
+            chunk = os.read(fd, len(data) + 1 - len(got))
+            if not chunk:
+                break
+            got += chunk
+        return got == data
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _render_jobs(jobs: Sequence[Job], new: str, old: str | None) -> _Part:
@@ -173,9 +195,17 @@ def _render_in_chunks(path: str, new: str, old: str | None, workers: int) -> _Pa
     return part
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    # fork: the workers start with the templates loaded (and _LOADED) and need nothing sent
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """Forked workers: they start with the modules (and _LOADED) of this process and need
+    nothing sent. Objects made so far are frozen out of the garbage collector meanwhile,
+    so the workers' collections do not touch (and copy) the memory they share with it."""
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 def _parts(paths: Sequence[str], new: str, old: str | None, workers: int) -> Iterator[_Part]:
