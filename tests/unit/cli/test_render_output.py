@@ -121,3 +121,19 @@ def test_one_file_in_slices_gives_the_same_tree(tmp_path: Path, capsys: pytest.C
     assert os.getpid() not in {int(p) for p, _ in slices}  # rendered in the workers
     code, doc = _render(capsys, spec, "-o", str(three), "--workers", "3")  # again: nothing changes
     assert code == 0 and doc["written"] == [] and doc["unchanged"] == 86
+
+
+def test_an_edit_of_the_same_size_or_a_link_is_written_over(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    spec = _spec(tmp_path / "a.yaml", ("api", "shop"))
+    out = tmp_path / "out"
+    assert _render(capsys, str(spec), "-o", str(out))[0] == 0
+    jenkinsfile, config = out / "shop/api/Jenkinsfile", out / "shop/api/config.xml"
+    want = jenkinsfile.read_bytes()
+    jenkinsfile.write_bytes(want.replace(b"pipeline", b"PIPELINE", 1))  # same size, other bytes
+    (tmp_path / "copy.xml").write_bytes(config.read_bytes())
+    config.unlink()
+    config.symlink_to(tmp_path / "copy.xml")  # same bytes behind a link: ours are plain files
+    code, doc = _render(capsys, str(spec), "-o", str(out))
+    assert code == 0 and sorted(doc["written"]) == [str(jenkinsfile), str(config)]  # type: ignore[arg-type]
+    assert jenkinsfile.read_bytes() == want and not config.is_symlink()
