@@ -182,7 +182,9 @@ def _render_in_chunks(path: str, new: str, old: str | None, workers: int) -> _Pa
     size = max(CHUNK_MIN, -(-len(jobs) // (2 * workers)))  # two slices per worker evens out their speeds
     starts = list(range(0, len(jobs), size))
     part = _Part(names=names)
-    _LOADED = jobs
+    # by folder: each worker makes its jobs' directories in folders of its own, mostly
+    # (creating entries in one directory from two processes waits on its lock)
+    _LOADED = sorted(jobs, key=lambda j: j.folder or "")
     try:
         with _pool(workers) as pool:
             for chunk in pool.map(_render_chunk, starts, [i + size for i in starts], [new] * len(starts),
