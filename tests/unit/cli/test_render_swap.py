@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from jenkinsbridge import fsutil
-from jenkinsbridge.render import output
+from jenkinsbridge.render import swap
 from jenkinsbridge.render.output import render_files
 
 SPEC = """version: 1
@@ -69,7 +69,7 @@ def test_a_reader_never_finds_the_output_missing(tmp_path: Path) -> None:
 
 def test_without_an_exchange_two_renames_still_give_the_new_tree(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(output, "exchange", lambda a, b: False)
+    monkeypatch.setattr(swap, "exchange", lambda a, b: False)
     spec, out = tmp_path / "a.yaml", tmp_path / "out"
     out.mkdir()  # empty: replaced by one rename
     _render(spec, out, 1)
