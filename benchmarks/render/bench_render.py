@@ -180,7 +180,8 @@ def _median(runs: list[Run]) -> Run:
                mid([r.user_seconds for r in runs]), mid([r.peak_mib for r in runs]), runs[0].files)
 
 
-def compare(name: str, ours_cmd: list[str], jjb_cmd: list[str], work: Path, runs: int) -> dict[str, Any]:
+def compare(name: str, ours_cmd: list[str], jjb_cmd: list[str], work: Path, runs: int,
+            count: int) -> dict[str, Any]:
     """Alternate the two tools ``runs`` times each on fresh outputs; medians and ratios."""
     mine: list[Run] = []
     theirs: list[Run] = []
@@ -197,6 +198,8 @@ def compare(name: str, ours_cmd: list[str], jjb_cmd: list[str], work: Path, runs
         "speedup": round(jjb.seconds / ours.seconds, 1),
         "cpu_speedup": round(jjb.cpu_seconds / ours.cpu_seconds, 1),
         "memory_ratio": round(ours.peak_mib / jjb.peak_mib, 3),
+        "cpu_ms_per_job": {"jenkinsbridge": round(1000 * ours.cpu_seconds / count, 3),
+                           "jenkins-job-builder": round(1000 * jjb.cpu_seconds / count, 3)},
         "load_average": round(os.getloadavg()[0], 1),
     }
 
@@ -234,7 +237,7 @@ def main() -> None:
         chosen.append(("one job-template", write_jjb_template_jobs(js, work / "jjb-template")))
     for name, jjb_file in chosen:
         jjb_cmd = [jjb, "--ignore-cache", "test", "--config-xml", "-o", "{out}", str(jjb_file)]
-        sets.append(compare(name, ours_cmd, jjb_cmd, work, args.runs))
+        sets.append(compare(name, ours_cmd, jjb_cmd, work, args.runs, args.jobs))
     result = {"jobs": args.jobs, "spec_files": len(specs), "cores": len(os.sched_getaffinity(0)),
               "folders": len({j.folder for j in js} | {j.folder.split("/")[0] for j in js}), "sets": sets}
     if args.workdir is None:
@@ -246,10 +249,10 @@ def main() -> None:
           f"medians of {args.runs} alternating runs")
     for s in sets:
         print(f"\nJJB set: {s['set']} (load average {s['load_average']})")
-        print(f"{'tool':<22}{'wall s':>10}{'cpu s':>10}{'user s':>10}{'peak MiB':>12}{'files':>9}")
+        print(f"{'tool':<22}{'wall s':>10}{'cpu s':>10}{'user s':>10}{'cpu ms/job':>12}{'peak MiB':>12}{'files':>9}")
         for r in s["runs"]:
             print(f"{r['tool']:<22}{r['seconds']:>10.2f}{r['cpu_seconds']:>10.2f}{r['user_seconds']:>10.2f}"
-                  f"{r['peak_mib']:>12.1f}{r['files']:>9}")
+                  f"{1000 * r['cpu_seconds'] / args.jobs:>12.3f}{r['peak_mib']:>12.1f}{r['files']:>9}")
         print(f"jenkinsbridge: {s['speedup']}x faster in wall time, {s['cpu_speedup']}x in CPU time, "
               f"{s['memory_ratio']:.2f}x the peak memory (targets: >= 8x, <= 0.25x)")
 

@@ -28,7 +28,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--prune-stale", action="store_true",
                    help="remove stale files (only those jenkinsbridge wrote: they carry its marker)")
     p.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="processes rendering spec files side by side (default: one per core)")
+                   help="processes rendering side by side: whole spec files, or slices of one "
+                        "file's jobs (default: one per core)")
     p.set_defaults(handler=run)
 
 

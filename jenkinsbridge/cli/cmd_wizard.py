@@ -1,18 +1,14 @@
 """`jenkinsbridge wizard`: detect the project, ask (or take defaults or an answers file),
 show a summary, then write jenkinsbridge.yaml, the remembered answers and the rendered
-job. Every file is written to a temporary directory first and renamed into place at the
-end, so an interrupted run leaves nothing half-written; an existing file that would
-change is only replaced after asking (or with --force)."""
+job. The files are written all together or not at all (fsutil.commit_files), so an
+interrupted run leaves nothing half-written; an existing file that would change is only
+replaced after asking (or with --force)."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
-import signal
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +17,8 @@ import yaml
 from jenkinsbridge import __version__
 from jenkinsbridge.cli.result import Result
 from jenkinsbridge.errors import JenkinsbridgeError, SpecError, UsageError
-from jenkinsbridge.render import RenderResult, render_spec, write_rendered
+from jenkinsbridge.fsutil import commit_files
+from jenkinsbridge.render import render_spec
 from jenkinsbridge.spec import load_spec_text
 from jenkinsbridge.spec.models import LANGUAGES
 from jenkinsbridge.spec.schema import spec_schema
@@ -118,7 +115,7 @@ def run(args: argparse.Namespace) -> Result:
         raise UsageError(f"{listing}{' ...' if len(changed) > 3 else ''} exist(s) and would change; "
                          "pass --force to replace (nothing written)")
     todo = [rel for rel in files if state[rel] != "unchanged"]
-    _commit(out, todo, extra, rendered)
+    _commit(out, todo, files)
     done = f"wrote {len(todo)} file(s) into {out}; check with: jenkinsbridge validate {out / SPEC_FILE}"
     if isinstance(asker, TerminalAsker):
         text = done  # the summary is on the screen already
@@ -139,31 +136,12 @@ def _state(path: Path, text: str) -> str:
         raise UsageError(f"{path} exists and cannot be read ({e.strerror}); move it away") from e
 
 
-def _commit(out: Path, todo: list[str], extra: dict[str, str], rendered: RenderResult) -> None:
-    """Write everything into a temporary directory inside ``out``, then rename the files in
-    ``todo`` into place with SIGINT held back: an interrupt never leaves a file half-written."""
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".jenkinsbridge-wizard-", dir=out))
+def _commit(out: Path, todo: list[str], files: dict[str, str]) -> None:
+    """Write the files in ``todo`` into ``out``, all of them or none (fsutil.commit_files)."""
     try:
-        write_rendered(rendered, staging)
-        for rel, text in extra.items():
-            (staging / rel).write_text(text, encoding="utf-8")
-        try:
-            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        except (AttributeError, ValueError):  # not the main thread, or no signals here
-            held = None
-        try:
-            for rel in todo:
-                target = out / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staging / rel, target)
-        finally:
-            if held is not None:
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        commit_files(out, {rel: files[rel] for rel in todo})
     except OSError as e:
         raise JenkinsbridgeError(f"cannot write into {out}: {e.strerror or e}") from e
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 class _SpecDumper(yaml.SafeDumper):

@@ -88,10 +88,31 @@ def _common() -> argparse.ArgumentParser:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is an exception main() reports (as --json too)."""
+    """argparse, but a usage error is an exception main() reports (as --json too), and a
+    command's positionals and options mix in any order (`push SPEC --job X FILE`): plain
+    argparse takes the positionals at the first run of them, so FILE after --job would
+    be left over. A command (a parser without subcommands) parses intermixed; parsers
+    with subcommands parse as usual and hand the rest to the subcommand."""
+
+    _intermixing = False
 
     def error(self, message: str) -> NoReturn:
         raise _UsageExit(self.format_usage(), f"{self.prog}: error: {message}")
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        # after `--` every word is a positional; argparse's usual rules keep that
+        if self._intermixing or not self._intermixable() or (args is not None and "--" in args):
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True  # parse_known_intermixed_args calls parse_known_args itself
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+
+    def _intermixable(self) -> bool:
+        positionals = self._get_positional_actions()
+        return bool(positionals) and all(a.nargs not in (argparse.PARSER, argparse.REMAINDER) for a in positionals)
 
 
 class _UsageExit(Exception):

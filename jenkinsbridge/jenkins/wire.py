@@ -33,12 +33,9 @@ from typing import Any
 import jenkins
 import requests
 
-from jenkinsbridge.errors import (
-    JenkinsApiError,
-    JenkinsUnreachableError,
-    from_http_error,
-)
+from jenkinsbridge.errors import JenkinsApiError, JenkinsUnreachableError
 from jenkinsbridge.jenkins import endpoints as ep
+from jenkinsbridge.jenkins.httperrors import from_http_error
 from jenkinsbridge.retry import Retry, retry
 
 __all__ = ["RETRY_STATUSES", "JenkinsWire"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any
 from jinja2 import TemplateError
 
 from jenkinsbridge.errors import RenderError, UsageError
+from jenkinsbridge.fsutil import commit_files
 from jenkinsbridge.render.environment import GroovyCode, environment, templates_dir
 from jenkinsbridge.render.jobxml import branch_source, job_parameters, job_triggers, scan_trigger
 from jenkinsbridge.render.languages import agent_label, job_stages, language_defaults, tool_version
@@ -23,7 +23,7 @@ from jenkinsbridge.render.scripts import pipeline_scripts
 from jenkinsbridge.spec.graph import stage_waves
 from jenkinsbridge.spec.loader import Spec
 from jenkinsbridge.spec.models import Job, Quality, Stage
-from jenkinsbridge.spec.semantic import PARALLEL_PREFIX, reserved_stage_names
+from jenkinsbridge.spec.semantic import reserved_stage_names, wave_name
 
 __all__ = [
     "COVERAGE_PARSERS",
@@ -118,6 +118,13 @@ def _default_stage_block(language: str) -> GroovyCode:
     return _stage_block(list(language_defaults(language).stages))
 
 
+@functools.cache
+def _default_waves(language: str) -> list[list[Stage]]:
+    """The waves of a language's default stages, shared by every job that uses them
+    (read only)."""
+    return stage_waves(list(language_defaults(language).stages))
+
+
 # indentation of a stage at the top level and inside `parallel`
 _PADS = (GroovyCode(" " * 8), GroovyCode(" " * 16))
 
@@ -126,6 +133,7 @@ def job_context(job: Job) -> dict[str, Any]:
     """Everything the templates see for one job: the job plus resolved defaults."""
     lang = language_defaults(job.language)
     stages = job_stages(job)
+    defaults = job.stages is None and job.quality.fail_on is None  # the language's stages as they are
     description = f"{job.description}\n\n{MANAGED_MARKER}" if job.description else MANAGED_MARKER
     multibranch = job.type == "multibranch"
     ctx: dict[str, Any] = {
@@ -135,7 +143,7 @@ def job_context(job: Job) -> dict[str, Any]:
         "tools_label": job.agent.tools or TOOLS_LABEL,
         "tool_version": tool_version(job),
         "stages": stages,
-        "waves": stage_waves(stages),
+        "waves": _default_waves(job.language) if defaults else stage_waves(stages),
         "artifacts": job.artifacts if job.artifacts is not None else lang.artifacts,
         "keep": job.keep,
         "notify_when": sorted(set(job.notify.when)) if (job.notify.email or job.notify.dingtalk) else [],
@@ -166,7 +174,7 @@ def _check_stage_names(job: Job, stages: list[Stage], waves: list[list[Stage]]) 
     """Declarative pipelines need unique stage names, ours included."""
     ours = reserved_stage_names(job.image is not None, [d.env for d in job.deploy],
                                 [d.env for d in job.deploy if d.approval])
-    ours += [PARALLEL_PREFIX + ", ".join(s.name for s in w) for w in waves if len(w) > 1]
+    ours += [wave_name([s.name for s in w]) for w in waves if len(w) > 1]
     for st in stages:
         if st.name in ours:
             raise UsageError(
@@ -256,93 +264,21 @@ def render_spec(spec: Spec) -> RenderResult:
 
 
 def write_rendered(result: RenderResult, out: Path) -> list[Path]:
-    """Write every file under ``out``: unchanged files untouched, changed ones replaced
-    atomically (readers see the old or the new file). Files in directories this call
-    creates cannot have readers yet: they are created exclusively and written in place."""
-    written: list[Path] = []
-    files = result.files()
-    root = str(out)
-    dirs = _Dirs(root)
-    for rel, text in files.items():
-        target = f"{root}/{rel}"  # plain strings: ten thousands of paths
+    """Write every file under ``out``: unchanged files untouched, the others written all
+    together or not at all (fsutil.commit_files). Returns the files written."""
+    changed: dict[str, bytes] = {}
+    for rel, text in result.files().items():
         data = text.encode("utf-8")
-        if dirs.ensure(rel.rpartition("/")[0]):
-            _write_new(target, data)
-        else:
-            try:
-                with open(target, "rb") as fh:
-                    if fh.read() == data:
-                        continue
-            except FileNotFoundError:
-                pass
-            _atomic_write(Path(target), data)
-        written.append(Path(target))
-    log.debug("wrote %d of %d files under %s", len(written), len(files), out)
-    return written
-
-
-class _Dirs:
-    """The directories under ``out``, each made at most once: one mkdir for a new one
-    (its parents are made first), no further calls for one already seen."""
-
-    def __init__(self, out: str) -> None:
-        self.out = out
-        self.new: dict[str, bool] = {}  # relative path -> made by this call
-
-    def ensure(self, rel: str) -> bool:
-        """Make ``rel`` (relative, '/'-separated) if needed; True when this call made it."""
-        known = self.new.get(rel)
-        if known is not None:
-            return known
-        if rel:
-            parent = rel.rpartition("/")[0]
-            made_parent = self.ensure(parent)
-            path = f"{self.out}/{rel}"
-        else:
-            made_parent, path = False, self.out
         try:
-            os.mkdir(path)
-            made = True
-        except FileExistsError:
-            if made_parent or not os.path.isdir(path):
-                raise
-            made = False
-        except FileNotFoundError:  # `out` itself under a missing parent
-            if rel:
-                raise
-            os.makedirs(path)
-            made = True
-        self.new[rel] = made
-        return made
-
-
-_MODE = 0o644
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    try:
-        if os.fstat(fd).st_mode & 0o777 != _MODE:  # a umask narrower than 022
-            os.fchmod(fd, _MODE)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
-
-
-def _write_new(target: str, data: bytes) -> None:
-    _write_all(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _MODE), data)
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    """Write beside the target, then rename over it: readers see old or new, never half."""
-    tmp = target.with_name(f".{target.name}.jb-{os.getpid()}.tmp")
-    try:
-        _write_all(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _MODE), data)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+            with open(out / rel, "rb") as fh:
+                if fh.read() == data:
+                    continue
+        except (FileNotFoundError, NotADirectoryError):
+            pass
+        changed[rel] = data
+    written = commit_files(out, changed) if changed else []
+    log.debug("wrote %d of %d files under %s", len(written), len(result.files()), out)
+    return written
 
 
 def iter_paths(result: RenderResult) -> Iterable[str]:

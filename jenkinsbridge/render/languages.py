@@ -28,10 +28,15 @@ class LanguageDefaults:
     extra: dict[str, Any]
 
 
+# libyaml's safe loader where PyYAML has it: each worker process reads every language's
+# defaults once, and the pure-Python loader takes ten times as long
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @functools.cache
 def language_defaults(language: str) -> LanguageDefaults:
     path = templates_dir() / "languages" / language / "defaults.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     stages = tuple(Stage.model_validate(s) for s in data.pop("stages"))
     audit = data.pop("audit", None)
     return LanguageDefaults(

@@ -43,6 +43,7 @@ __all__ = [
     "check_tool_version",
     "check_url_user",
     "expand_tag",
+    "groovy_constant_size",
     "redact",
     "sanitize_tag",
 ]
@@ -322,13 +323,21 @@ def check_docker_endpoint(value: str) -> None:
 GROOVY_CONSTANT_MAX = 65_535
 
 
+def groovy_constant_size(value: str) -> int:
+    """The bytes a Groovy string constant takes in the class file: modified UTF-8 (1 byte
+    for ASCII, 2 for NUL and up to U+07FF, 3 up to U+FFFF, 6 above)."""
+    if value.isascii() and "\x00" not in value:
+        return len(value)
+    return (len(value.encode("utf-8", "surrogatepass")) + 2 * sum(1 for c in value if ord(c) > 0xFFFF)
+            + value.count("\x00"))
+
+
 def check_groovy_constant(value: str) -> None:
-    """A value Groovy can hold as one string constant: the class file stores it in
-    modified UTF-8 (1 byte for ASCII, 2 up to U+07FF, 3 up to U+FFFF, 6 above), at most
-    65,535 bytes; a Jenkinsfile with a longer one does not compile."""
+    """A value Groovy can hold as one string constant: at most 65,535 bytes in the class
+    file (see groovy_constant_size); a Jenkinsfile with a longer one does not compile."""
     if len(value) <= GROOVY_CONSTANT_MAX // 6:
         return
-    size = len(value.encode("utf-8", "surrogatepass")) + 2 * sum(1 for c in value if ord(c) > 0xFFFF)
+    size = groovy_constant_size(value)
     if size > GROOVY_CONSTANT_MAX:
         raise ValueError(
             f"the text is {size:,} bytes; a Jenkinsfile holds at most {GROOVY_CONSTANT_MAX:,} bytes in one "

@@ -33,7 +33,25 @@ class _Unusual(Exception):
     """The document needs the positional loader."""
 
 
+# plain scalar -> its tag: keys and common values repeat in every job of a spec, and the
+# resolver tries its patterns in Python for each (a safe loader has no path resolvers,
+# so the tag depends on the text alone)
+_TAGS: dict[tuple[str, tuple[bool, bool]], str] = {}
+_TAGS_MAX = 20_000
+
+
 class _Loader(_Base):  # type: ignore[misc]
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        key = (value, implicit)
+        tag = _TAGS.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_TAGS) < _TAGS_MAX:
+                _TAGS[key] = tag
+        return tag
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         if len(mapping) != len(node.value):  # a key written twice

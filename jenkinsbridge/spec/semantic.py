@@ -7,16 +7,32 @@ skipped here: model validation reports them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jenkinsbridge.spec.graph import stage_graph_problems
+from jenkinsbridge.spec.checks import GROOVY_CONSTANT_MAX, groovy_constant_size
+from jenkinsbridge.spec.graph import stage_graph_problems, stage_waves
 from jenkinsbridge.spec.messages import PathT
 
-__all__ = ["PARALLEL_PREFIX", "job_problems", "reserved_stage_names"]
+__all__ = ["PARALLEL_PREFIX", "job_problems", "reserved_stage_names", "stage_texts", "wave_name"]
 
 # a wave of stages side by side is one stage named "parallel: a, b" around them
 PARALLEL_PREFIX = "parallel: "
+
+
+def wave_name(names: Sequence[str]) -> str:
+    """The name of the stage around a wave of stages side by side (written so by
+    job_templates/pipeline/stages.groovy.j2)."""
+    return PARALLEL_PREFIX + ", ".join(names)
+
+
+def stage_texts(name: str, junit: str | None, coverage: bool) -> dict[str, str]:
+    """The strings job_templates/pipeline/stage.groovy.j2 builds from a stage's name and
+    other fields, by what they are; each becomes one Groovy string constant."""
+    return {**({"message for a missing test report": f"stage {name} wrote no test report matching {junit}"}
+               if junit is not None else {}),
+            **({"coverage report's name": f"Coverage: {name}"} if coverage else {})}
 
 
 def reserved_stage_names(has_image: bool, deploy_envs: list[str], approval_envs: list[str] | None = None) -> list[str]:
@@ -48,7 +64,35 @@ def _stage_problems(stages: Any) -> list[tuple[PathT, str]]:
         needs = st.get("needs", [])
         raw.append(_RawStage(st["name"], [n for n in needs if isinstance(n, str)]
                              if isinstance(needs, list) else []))
-    return [(("stages", *sub), msg) for sub, msg in stage_graph_problems(raw)]
+    problems = [(("stages", *sub), msg) for sub, msg in stage_graph_problems(raw)]
+    return problems or _constant_problems(stages, raw)
+
+
+def _constant_problems(stages: list[dict[str, Any]], raw: list[_RawStage]) -> list[tuple[PathT, str]]:
+    """Strings built from stage names that would pass Groovy's limit on one constant
+    (each name alone is checked with its field): a wave's name, a stage's messages."""
+    out: list[tuple[PathT, str]] = []
+    limit = f"a Jenkinsfile holds at most {GROOVY_CONSTANT_MAX:,} bytes in one string"
+    for i, st in enumerate(stages):
+        junit = st.get("junit")
+        texts = stage_texts(st["name"], junit if isinstance(junit, str) else None, st.get("coverage") is not None)
+        for what, text in texts.items():
+            size = groovy_constant_size(text)
+            if size > GROOVY_CONSTANT_MAX:
+                out.append((("stages", i, "name"), f"the stage's {what} is {size:,} bytes with this "
+                            f"name; {limit}, so shorten the name"))
+    index = {s.name: i for i, s in enumerate(raw)}
+    for wave in stage_waves(raw):
+        if len(wave) < 2:
+            continue
+        size = groovy_constant_size(wave_name([s.name for s in wave]))
+        if size > GROOVY_CONSTANT_MAX:
+            where = ", ".join(f"stages[{index[s.name]}]" for s in wave[:3]) + (", ..." if len(wave) > 3 else "")
+            out.append((("stages", index[wave[0].name], "name"),
+                        f"the {len(wave)} stages that run side by side here ({where}) make one stage "
+                        f"named {PARALLEL_PREFIX!r} and their names, {size:,} bytes; {limit}, so "
+                        "shorten their names"))
+    return out
 
 
 def _reserved_stage_problems(job: dict[str, Any]) -> list[tuple[PathT, str]]:

@@ -1,7 +1,7 @@
-"""Values at the edges of what validates render into files Jenkins takes: a `run` at the
-Groovy string-constant limit compiles (class generation, where the limit applies), and
-characters XML 1.1 cannot carry raw (C1 controls, U+0085, U+2028) come back intact from
-the JDK's XML parser."""
+"""Values at the edges of what validates render into files Jenkins takes: a `run` and a
+wave's `parallel` stage name at the Groovy string-constant limit compile (class
+generation, where the limit applies), and characters XML 1.1 cannot carry raw (C1
+controls, U+0085, U+2028) come back intact from the JDK's XML parser."""
 
 from __future__ import annotations
 
@@ -25,10 +25,19 @@ RUNS = {
 DESCRIPTION = "c1\x80\x85\x9f nel\x85 ls\u2028 ps\u2029 end é 😀"
 
 
+# two stages side by side: the `parallel: a, b` stage around them is named with exactly
+# LIMIT bytes ("parallel: " and ", " are 12; "€" is 3)
+WAVE = ["a" + "€" * 10_920, "bb" + "€" * 10_920]
+JOBS = len(RUNS) + 1
+
+
 def _spec() -> str:
     jobs = [{"name": f"limit-{k}", "language": "python", "description": DESCRIPTION,
              "source": {"url": "https://git.example.com/acme/x.git"},
              "stages": [{"name": "long", "run": run}]} for k, run in RUNS.items()]
+    jobs.append({"name": "limit-wave", "language": "python", "description": DESCRIPTION,
+                 "source": {"url": "https://git.example.com/acme/x.git"},
+                 "stages": [{"name": name, "run": "make"} for name in WAVE]})
     return yaml.safe_dump({"version": 1, "jobs": jobs}, allow_unicode=True)
 
 
@@ -44,13 +53,14 @@ def test_edge_values_compile_and_parse(tmp_path: Path) -> None:
     write_rendered(render_spec(spec), tmp_path)
     jenkinsfiles = sorted(tmp_path.glob("limit-*/Jenkinsfile"))
     configs = sorted(tmp_path.glob("limit-*/config.xml"))
-    assert len(jenkinsfiles) == len(configs) == len(RUNS)
+    assert len(jenkinsfiles) == len(configs) == JOBS
+    assert len(("parallel: " + ", ".join(WAVE)).encode()) == LIMIT
 
     compiled = _run_groovy("parse.groovy", ["--classes", *jenkinsfiles])
-    assert [r[0] for r in compiled] == ["OK"] * len(RUNS), compiled
+    assert [r[0] for r in compiled] == ["OK"] * JOBS, compiled
 
     read = _run_groovy("xmlread.groovy", list(configs))
-    assert [r[0] for r in read] == ["OK"] * len(RUNS), read
+    assert [r[0] for r in read] == ["OK"] * JOBS, read
     for row in read:
         text = bytes.fromhex(row[2]).decode("utf-8")
         assert text.startswith(DESCRIPTION), (row[1], text[:80])

@@ -95,3 +95,45 @@ def test_bad_output_paths(out: str, message: str, tmp_path: Path, capsys: pytest
     spec = _spec(tmp_path / "a.yaml", ("api", "shop"))
     assert main(["render", str(spec), "-o", out]) == 2
     assert capsys.readouterr().err.splitlines() == [f"jenkinsbridge: error: {message}"]
+
+
+def test_one_file_in_slices_gives_the_same_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from jenkinsbridge.render import output
+
+    monkeypatch.setattr(output, "CHUNK_MIN", 7)  # 40 jobs: slices of 7 across the workers
+    spec = str(_spec(tmp_path / "one.yaml", *((f"job-{k}", f"team-{k % 3}/sub") for k in range(40))))
+    one, three = tmp_path / "one", tmp_path / "three"
+    assert _render(capsys, spec, "-o", str(one), "--workers", "1")[0] == 0
+    real = output._render_jobs
+
+    def noted(jobs: list[object], new: str, old: str | None) -> object:
+        with open(tmp_path / "pids", "a") as fh:  # which process rendered a slice
+            fh.write(f"{os.getpid()} {len(jobs)}\n")
+        return real(jobs, new, old)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(output, "_render_jobs", noted)
+    code, doc = _render(capsys, spec, "-o", str(three), "--workers", "3")
+    assert code == 0 and len(doc["jobs"]) == 40 and len(doc["written"]) == 40 * 2 + 6  # type: ignore[arg-type]
+    assert _tree(one) == _tree(three)
+    slices = [line.split() for line in (tmp_path / "pids").read_text().splitlines()]
+    assert sorted(int(n) for _, n in slices) == [5, 7, 7, 7, 7, 7]
+    assert os.getpid() not in {int(p) for p, _ in slices}  # rendered in the workers
+    code, doc = _render(capsys, spec, "-o", str(three), "--workers", "3")  # again: nothing changes
+    assert code == 0 and doc["written"] == [] and doc["unchanged"] == 86
+
+
+def test_an_edit_of_the_same_size_or_a_link_is_written_over(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    spec = _spec(tmp_path / "a.yaml", ("api", "shop"))
+    out = tmp_path / "out"
+    assert _render(capsys, str(spec), "-o", str(out))[0] == 0
+    jenkinsfile, config = out / "shop/api/Jenkinsfile", out / "shop/api/config.xml"
+    want = jenkinsfile.read_bytes()
+    jenkinsfile.write_bytes(want.replace(b"pipeline", b"PIPELINE", 1))  # same size, other bytes
+    (tmp_path / "copy.xml").write_bytes(config.read_bytes())
+    config.unlink()
+    config.symlink_to(tmp_path / "copy.xml")  # same bytes behind a link: ours are plain files
+    code, doc = _render(capsys, str(spec), "-o", str(out))
+    assert code == 0 and sorted(doc["written"]) == [str(jenkinsfile), str(config)]  # type: ignore[arg-type]
+    assert jenkinsfile.read_bytes() == want and not config.is_symlink()

@@ -11,9 +11,8 @@ from jenkinsbridge.errors import (
     NotFoundError,
     PermissionDeniedError,
     PluginsMissingError,
-    from_http_error,
-    from_jenkins_error,
 )
+from jenkinsbridge.jenkins.httperrors import from_http_error, from_jenkins_error
 from jenkinsbridge.jenkins.plugins import check_plugins, missing_plugins, required_plugins, version_tuple
 from jenkinsbridge.render import render_spec
 from jenkinsbridge.spec import load_specs

@@ -188,15 +188,24 @@ def test_rerun_with_same_answers_changes_nothing(tmp_path: Path) -> None:
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
 
 
-def test_interrupt_while_writing_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import jenkinsbridge.cli.cmd_wizard as cmd
+@pytest.mark.parametrize("after", [0, 2])
+def test_interrupt_while_writing_leaves_nothing(after: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
 
-    def interrupted(*_: object) -> None:
-        raise KeyboardInterrupt
+    from jenkinsbridge import fsutil
 
-    monkeypatch.setattr(cmd, "write_rendered", interrupted)
+    real, calls = os.replace, []
+
+    def interrupted(src: str | Path, dst: str | Path) -> None:
+        calls.append(dst)
+        if len(calls) > after:  # before any file is in place, or after two are
+            raise KeyboardInterrupt
+        real(src, dst)
+
+    monkeypatch.setattr(fsutil.os, "replace", interrupted)
     out = tmp_path / "out"
     assert main(["wizard", str(copy_fixture("go", tmp_path)), "-o", str(out), "--defaults"]) == 130
+    monkeypatch.undo()
     assert list(out.iterdir()) == []
 
 
