@@ -12,15 +12,7 @@ def call(Map args = [:]) {
     List<String> envs = Cli.specEnv(StepArgs.text(args, 'spec'), StepArgs.text(args, 'job'))
     envs << StepArgs.envEntry('JB_ENV', StepArgs.text(args, 'env'))
     String command = 'jenkinsbridge deploy "$JB_SPEC" --job "$JB_JOB" --env "$JB_ENV"'
-    String image = StepArgs.text(args, 'image')
-    if (image) {
-        envs << StepArgs.envEntry('JB_IMAGE', image)
-        command += ' --image "$JB_IMAGE"'
-    }
-    String strategy = StepArgs.text(args, 'strategy')
-    if (strategy) {
-        envs << StepArgs.envEntry('JB_STRATEGY', strategy)
-        command += ' --strategy "$JB_STRATEGY"'
-    }
+    command = Cli.option(envs, command, '--image', 'JB_IMAGE', StepArgs.text(args, 'image'))
+    command = Cli.option(envs, command, '--strategy', 'JB_STRATEGY', StepArgs.text(args, 'strategy'))
     Cli.run(this, 'jenkinsbridge deploy', command, envs, StepArgs.text(args, 'tlsCredentialsId'))
 }

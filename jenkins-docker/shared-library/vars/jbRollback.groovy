@@ -10,15 +10,7 @@ def call(Map args = [:]) {
     List<String> envs = Cli.specEnv(StepArgs.text(args, 'spec'), StepArgs.text(args, 'job'))
     envs << StepArgs.envEntry('JB_ENV', StepArgs.text(args, 'env'))
     String command = 'jenkinsbridge deploy rollback "$JB_SPEC" --job "$JB_JOB" --env "$JB_ENV"'
-    String to = StepArgs.text(args, 'to')
-    if (to) {
-        envs << StepArgs.envEntry('JB_ROLLBACK_TO', to)
-        command += ' --to "$JB_ROLLBACK_TO"'
-    }
-    String reason = StepArgs.text(args, 'reason')
-    if (reason) {
-        envs << StepArgs.envEntry('JB_ROLLBACK_REASON', reason)
-        command += ' --reason "$JB_ROLLBACK_REASON"'
-    }
+    command = Cli.option(envs, command, '--to', 'JB_ROLLBACK_TO', StepArgs.text(args, 'to'))
+    command = Cli.option(envs, command, '--reason', 'JB_ROLLBACK_REASON', StepArgs.text(args, 'reason'))
     Cli.run(this, 'jenkinsbridge deploy rollback', command, envs, StepArgs.text(args, 'tlsCredentialsId'))
 }

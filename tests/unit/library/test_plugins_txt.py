@@ -91,7 +91,7 @@ def test_library_steps_need_only_listed_plugins() -> None:
         names |= set(re.findall(r"\bscript\.([A-Za-z_]\w*)\(", f.read_text(encoding="utf-8")))
     # the library's own methods and closures
     names -= {"call", "_status", "_buildStage", "_lintTool", "commandsRun", "pushWithRegistry", "run", "check",
-              "text", "oneOf", "envEntry", "specEnv",
+              "option", "text", "oneOf", "envEntry", "specEnv",
               "toString", "getClass", "getSimpleName", "IllegalArgumentException"}
     names = {n for n in names if not n[:1].isupper()}  # class names (StepArgs.check, Cli.run)
     plugins, unknown = plugins_for(names, STEP_PLUGINS)

@@ -38,6 +38,20 @@ class Cli implements Serializable {
     }
 
     /**
+     * An optional option of a command: when ``value`` is set, it goes into ``env`` as
+     * ``variable`` and the option refers to it ("$VARIABLE"); otherwise nothing changes.
+     *
+     * @return the command, with ``option "$VARIABLE"`` appended when the value is set
+     */
+    static String option(List<String> env, String command, String option, String variable, String value) {
+        if (!value) {
+            return command
+        }
+        env << StepArgs.envEntry(variable, value)
+        return command + ' ' + option + ' "$' + variable + '"'
+    }
+
+    /**
      * Runs the registry commands of a push step (jbImage, jbArtifacts) with the step's
      * registry credentials bound as JB_REGISTRY_USERNAME/JB_REGISTRY_PASSWORD (only around
      * the commands) and its CA as JB_REGISTRY_CA, then reads the reference the last command
