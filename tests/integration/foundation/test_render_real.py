@@ -10,6 +10,7 @@ from pathlib import Path
 
 from defusedxml import ElementTree
 
+from jenkinsbridge.spec.models import LANGUAGES
 from tests.support.groovy import GroovyChecker
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -45,7 +46,9 @@ def test_examples_render_to_files_jenkins_and_groovy_read(tmp_path: Path, groovy
             assert root.tag in {"flow-definition", "com.cloudbees.hudson.plugins.folder.Folder",
                                 "org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject"}, rel
     jenkinsfiles = sorted(out.rglob("Jenkinsfile"))
-    assert len(jenkinsfiles) == 4
+    # shop.yaml's and tools.yaml's four, and one per language from languages.yaml
+    assert {f"languages/{lang}/Jenkinsfile" for lang in LANGUAGES} <= set(tree)
+    assert len(jenkinsfiles) == 4 + len(LANGUAGES)
     groovy.assert_parses(list(jenkinsfiles))
     # the inline script in config.xml is the Jenkinsfile, byte for byte after XML decoding
     job = ElementTree.fromstring(tree["shop/shop-api/config.xml"])
