@@ -29,6 +29,20 @@ SAMPLE = ROOT / "tests" / "samples" / "node"
 FETCH = re.compile(r"npm \S+ fetch \S+ \d+ \S+ [\d.]+m?s \(([^)]*)\)")
 
 
+def count_fetches(log: str) -> dict[str, int]:
+    """npm's request lines by their cache mark (`cache miss`: 3, ...)."""
+    kinds: dict[str, int] = {}
+    for m in FETCH.finditer(log):
+        kinds[m.group(1)] = kinds.get(m.group(1), 0) + 1
+    return kinds
+
+
+def network_fetches(kinds: dict[str, int]) -> int:
+    """make-fetch-happen: miss, updated (fetched again) and revalidated went to the registry;
+    hit and stale (prefer-offline) were served from the cache."""
+    return sum(kinds.get(k, 0) for k in ("cache miss", "cache updated", "cache revalidated"))
+
+
 def one_run(image: str, volume: str, network: str | None, work: Path, n: int,
             prefer_offline: bool) -> dict[str, Any]:
     tree = work / f"run{n}"
@@ -42,15 +56,11 @@ def one_run(image: str, volume: str, network: str | None, work: Path, n: int,
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     report = json.loads(proc.stdout) if proc.stdout.strip() else {}
     stages = {s["stage"]: s for s in report.get("stages", [])}
-    kinds: dict[str, int] = {}
-    for m in FETCH.finditer(proc.stderr):
-        kinds[m.group(1)] = kinds.get(m.group(1), 0) + 1
+    kinds = count_fetches(proc.stderr)
     (work / f"run{n}.log").write_text(proc.stderr)
     return {"run": n, "exit": proc.returncode, "install_s": stages.get("install", {}).get("duration"),
             "stages": {k: v.get("result") for k, v in stages.items()}, "fetches": kinds,
-            # make-fetch-happen: miss, updated (refetched) and revalidated went to the registry;
-            # hit and stale (prefer-offline) were served from the cache
-            "network_fetches": sum(kinds.get(k, 0) for k in ("cache miss", "cache updated", "cache revalidated"))}
+            "network_fetches": network_fetches(kinds)}
 
 
 def main(argv: list[str] | None = None) -> int:
