@@ -93,8 +93,13 @@ def _gradle(d: Path) -> Candidate | None:
             version, why = v.gradle_java(d / n)
             reasons += why
             break
-    wrapper = (d / "gradlew").is_file()
-    reasons.append("gradlew: the Gradle wrapper" if wrapper else "no gradlew: the agent's gradle is used")
+    # gradlew runs gradle/wrapper/gradle-wrapper.jar and cannot fetch it: a source release
+    # that strips the jar (as Debian's upstream tarballs do) builds with the agent's gradle
+    script = (d / "gradlew").is_file()
+    wrapper = script and (d / "gradle" / "wrapper" / "gradle-wrapper.jar").is_file()
+    reasons.append("gradlew: the Gradle wrapper" if wrapper else
+                   "gradlew without gradle/wrapper/gradle-wrapper.jar: the agent's gradle is used" if script else
+                   "no gradlew: the agent's gradle is used")
     settings = any(n.startswith("settings.gradle") for n in found)
     return Candidate(".", "java-gradle", "gradle", version, tuple(reasons),
                      facts={"wrapper": wrapper, "kotlin_dsl": any(n.endswith(".kts") for n in found)},

@@ -37,6 +37,10 @@ PHP_INSTALL = "composer validate --no-check-publish\ncomposer dump-autoload --de
 PHP_TEST = ("mkdir -p reports\nfilter=; [ -d src ] && filter='--coverage-filter src'\n"
             "phpunit --log-junit reports/junit.xml --coverage-cobertura reports/coverage.xml $filter\n")
 
+MAVEN_OFFLINE = ("the agent image here resolves offline from Debian's Maven repository, which has no "
+                 "jacoco-maven-plugin: verify runs the default command without JaCoCo, as the test bed's sample does")
+MAVEN_VERIFY = "mvn -B -ntp -Dmaven.compiler.showWarnings=true -Dmaven.compiler.showDeprecation=true verify\n"
+
 PROJECTS: tuple[Project, ...] = (
     Project("six", "1.17.0", "python", "pypi", "six",
             note="pip install -e . and pytest; no ruff in the project: no lint stage"),
@@ -69,6 +73,18 @@ PROJECTS: tuple[Project, ...] = (
     Project("picocli", "4.6.2", "java-gradle", "debian", "picocli", "4.6.2-2",
             note="a stale pom.xml (4.0.0-alpha-3) beside the Gradle build: two roots detected, --defaults "
                  "takes Maven; offline Maven cannot resolve its plugins"),
+    Project("json-simple", "2.3.0", "java-maven", "debian", "libjson-simple-java", "2.3.0-1",
+            offline={"verify": MAVEN_VERIFY}, why_offline=MAVEN_OFFLINE,
+            note="offline image: Maven cannot read the POM, its build extension nexus-staging-maven-plugin 1.6.7 "
+                 "is not in Debian's repository (nor its pinned compiler plugin 2.3.2, jflex plugin, junit 4.12)"),
+    Project("java-diff-utils", "4.9", "java-maven", "debian", "java-diff-utils", "4.9-1",
+            offline={"verify": MAVEN_VERIFY}, why_offline=MAVEN_OFFLINE,
+            note="offline image: the parent's pinned maven-javadoc-plugin 3.1.1 is not in Debian's repository "
+                 "(nor surefire 3.0.0-M4, checkstyle, junit-jupiter 5.6.2, assertj)"),
+    Project("jcommander", "1.71", "java-gradle", "debian", "libjcommander-java", "1.71-4",
+            note="gradlew without gradle-wrapper.jar (stripped from the tarball): ./gradlew could not start; the "
+                 "wizard now uses the agent's gradle then; offline, its plugin com.jfrog.bintray 1.2 cannot be "
+                 "had from the Gradle plugin portal"),
     Project("webmozart/assert", "1.11.0", "php", "debian", "php-webmozart-assert", "1.11.0-1",
             offline={"install": PHP_INSTALL, "test": PHP_TEST}, why_offline=PHP_OFFLINE,
             note="PHPStan is not in the air-gapped image (Debian has none): the lint stage writes no findings"),

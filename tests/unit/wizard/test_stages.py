@@ -4,6 +4,7 @@ poetry, uv, a missing Gradle wrapper, and a project in a subdirectory."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -87,6 +88,20 @@ def test_gradle_without_wrapper() -> None:
     _, kts = _plan("java-gradle-kts")
     assert kts.stages == [s.model_dump(exclude_defaults=True)
                           for s in language_defaults("java-gradle").stages]
+
+
+def test_gradle_wrapper_without_its_jar_uses_the_agents_gradle(tmp_path: Path) -> None:
+    # gradlew cannot run without gradle/wrapper/gradle-wrapper.jar (source releases strip it)
+    (tmp_path / "build.gradle").write_text("apply plugin: 'java'\n")
+    (tmp_path / "gradlew").write_text("#!/bin/sh\n")
+    (tmp_path / "gradle" / "wrapper").mkdir(parents=True)
+    (tmp_path / "gradle" / "wrapper" / "gradle-wrapper.properties").write_text("distributionUrl=x\n")
+    c = next(c for c in detect(tmp_path).candidates if c.language == "java-gradle")
+    assert not c.facts["wrapper"] and any("gradle-wrapper.jar" in r for r in c.reasons)
+    assert "./gradlew" not in _runs(plan_stages(c.language, c))
+    (tmp_path / "gradle" / "wrapper" / "gradle-wrapper.jar").write_bytes(b"PK")
+    c = next(c for c in detect(tmp_path).candidates if c.language == "java-gradle")
+    assert c.facts["wrapper"] and "./gradlew" in _runs(plan_stages(c.language, c))
 
 
 def test_subdirectory_project_changes_directory() -> None:
