@@ -11,9 +11,10 @@ loaded here and forked workers render slices of its jobs.
 
 A file whose content is unchanged since the last render is not written again: the old
 file is hard-linked into the new tree (same size, same bytes), so its inode and mtime
-stay. Files of the old tree that no spec produces any more are *stale*: those that carry
-our marker are reported (and left out with ``prune_stale``); files without the marker
-are not ours and are always carried over.
+stay; when no file changed at all, nothing is written and the old tree stays (writer.py).
+Files of the old tree that no spec produces any more are *stale*: those that carry our
+marker are reported (and left out with ``prune_stale``); files without the marker are
+not ours and are always carried over.
 """
 
 from __future__ import annotations
@@ -30,17 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jenkinsbridge.errors import OutputError, Problem, SpecError
-from jenkinsbridge.render.core import MANAGED_MARKER, render_folder, render_job
+from jenkinsbridge.render.core import render_folder, render_job
 from jenkinsbridge.render.swap import remove_leftovers, swap_in, temporary_tree
+from jenkinsbridge.render.writer import Changed, Writer, carry_over, new_flag
 from jenkinsbridge.spec.loader import load_spec_file, load_specs, names_clash
 from jenkinsbridge.spec.models import Job
 
 __all__ = ["RenderReport", "default_workers", "render_files"]
 
 log = logging.getLogger(__name__)
-
-_MODE = 0o644
-_MARKER = MANAGED_MARKER.split(":")[0].encode()  # "Managed by jenkinsbridge" (every file we write)
 
 
 @dataclass
@@ -63,74 +62,7 @@ class _Part:
     folders: set[str] = field(default_factory=set)
     files: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
-
-
-class _Writer:
-    """Writes files into the new tree, linking unchanged ones from the old tree; each
-    directory is made once."""
-
-    def __init__(self, new: str, old: str | None) -> None:
-        self.new, self.old = new, old
-        self.dirs: set[str] = {""}
-        self.written: list[str] = []
-
-    def _dir(self, rel: str) -> None:
-        """Make directory ``rel`` of the new tree: one mkdir (its parent is known)."""
-        parent = rel.rpartition("/")[0]
-        if parent not in self.dirs:
-            self._dir(parent)
-        with contextlib.suppress(FileExistsError):  # made by another worker
-            os.mkdir(f"{self.new}/{rel}")
-        self.dirs.add(rel)
-
-    def write(self, rel: str, text: str) -> None:
-        parent = rel.rpartition("/")[0]
-        if parent not in self.dirs:
-            self._dir(parent)
-        data = text.encode("utf-8")
-        if self.old is not None and _same(f"{self.old}/{rel}", data) and _link(f"{self.old}/{rel}",
-                                                                                f"{self.new}/{rel}"):
-            return
-        fd = os.open(f"{self.new}/{rel}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, _MODE)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
-        self.written.append(rel)
-
-
-def _link(src: str, dst: str) -> bool:
-    """Hard-link ``src`` as ``dst``; False where the file system has no hard links."""
-    try:
-        os.link(src, dst, follow_symlinks=False)
-    except OSError:
-        return False
-    return True
-
-
-def _same(path: str, data: bytes) -> bool:
-    """Whether the file at ``path`` holds exactly ``data`` (size first, then the bytes;
-    four system calls)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
-        return False
-    try:
-        if os.fstat(fd).st_size != len(data):
-            return False
-        got = b""
-        while len(got) <= len(data):
-            chunk = os.read(fd, len(data) + 1 - len(got))
-            if not chunk:
-                break
-            got += chunk
-        return got == data
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
+    held: list[str] = field(default_factory=list)  # unchanged files not linked into the new tree yet
 
 
 @contextlib.contextmanager
@@ -149,10 +81,14 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# whether a file of this render differs from the old tree's: set before workers are forked
+_CHANGED: Changed | None = None
+
+
 def _render_jobs(jobs: Sequence[Job], new: str, old: str | None) -> _Part:
     """Render ``jobs`` and write their files into the new tree."""
     part = _Part()
-    writer = _Writer(new, old)
+    writer = Writer(new, old, _CHANGED)
     with _collector_paused():
         for job in jobs:
             rendered = render_job(job)
@@ -162,7 +98,7 @@ def _render_jobs(jobs: Sequence[Job], new: str, old: str | None) -> _Part:
             if job.folder:
                 parts = job.folder.split("/")
                 part.folders.update("/".join(parts[: i + 1]) for i in range(len(parts)))
-    part.written = writer.written
+    part.written, part.held = writer.written, writer.held or []
     return part
 
 
@@ -214,6 +150,7 @@ def _render_in_chunks(path: str, new: str, old: str | None, workers: int) -> _Pa
                                   [old] * len(starts)):
                 part.files += chunk.files
                 part.written += chunk.written
+                part.held += chunk.held
                 part.folders |= chunk.folders
     finally:
         _LOADED = []
@@ -252,6 +189,7 @@ def default_workers() -> int:
 def render_files(paths: Sequence[str | Path], out: Path, *, workers: int | None = None,
                  prune_stale: bool = False) -> RenderReport:
     """Render every spec file into ``out`` (see the module's comment)."""
+    global _CHANGED
     names = [str(p) for p in paths]
     root = os.path.realpath(out)  # a link to the output: the tree it points at is replaced
     old = root if os.path.isdir(root) and os.listdir(root) else None  # an empty one: nothing to keep
@@ -262,27 +200,34 @@ def render_files(paths: Sequence[str | Path], out: Path, *, workers: int | None 
         os.makedirs(new)
     except OSError as e:
         raise OutputError(f"cannot write {e.filename or new}: {e.strerror or e}", path=new) from e
+    _CHANGED = new_flag()  # before any worker is forked
     try:
-        _fill(names, new, old, workers or default_workers(), prune_stale, report)
-        try:
-            swap_in(new, root)
-        except OSError as e:  # e.g. OUT is a mount point: it cannot be renamed
-            raise OutputError(f"cannot put the rendered tree in place of {out}: {e.strerror or e}",
-                              path=str(out)) from e
+        if _fill(names, new, old, workers or default_workers(), prune_stale, report):
+            try:
+                swap_in(new, root)
+            except OSError as e:  # e.g. OUT is a mount point: it cannot be renamed
+                raise OutputError(f"cannot put the rendered tree in place of {out}: {e.strerror or e}",
+                                  path=str(out)) from e
+        else:  # nothing changed: the old tree stays, the new one is still empty
+            os.rmdir(new)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
+    finally:
+        _CHANGED = None
     log.debug("wrote %d files, %d unchanged, %d stale under %s", len(report.written), report.unchanged,
               len(report.stale), out)
     return report
 
 
 def _fill(paths: list[str], new: str, old: str | None, workers: int, prune: bool,
-          report: RenderReport) -> None:
+          report: RenderReport) -> bool:
+    """Render into the new tree; whether it is to replace the old one (False: no file changed)."""
     problems: list[Problem] = []
     all_names: list[tuple[str, str | None]] = []
     folders: set[str] = set()
     produced: set[str] = set()
+    held: list[str] = []
     try:
         for part in _parts(paths, new, old, workers):
             problems += part.problems
@@ -290,12 +235,13 @@ def _fill(paths: list[str], new: str, old: str | None, workers: int, prune: bool
             folders |= part.folders
             produced.update(part.files)
             report.written += part.written
+            held += part.held
     except OSError as e:
         raise OutputError(f"cannot write {e.filename or new}: {e.strerror or e}", path=str(e.filename)) from e
     if problems or names_clash(all_names):
         load_specs(paths)  # raises with every problem placed in its file
         raise SpecError(problems)  # pragma: no cover (load_specs finds at least as much)
-    writer = _Writer(new, old)
+    writer = Writer(new, old, _CHANGED)
     for folder in sorted(folders):
         writer.write(f"{folder}/config.xml", render_folder(folder).config_xml)
         produced.add(f"{folder}/config.xml")
@@ -303,43 +249,14 @@ def _fill(paths: list[str], new: str, old: str | None, workers: int, prune: bool
     report.unchanged = len(produced) - len(report.written)
     report.jobs = sorted(n for n, _ in all_names)
     report.folders = sorted(folders, key=lambda p: (p.count("/"), p))
-    if old is not None:
-        report.stale = _carry_over(old, new, produced, prune)
-        report.pruned = prune
-
-
-def _carry_over(old: str, new: str, produced: set[str], prune: bool) -> list[str]:
-    """One pass over the old tree: files no spec produced are linked into the new tree,
-    except stale files of ours when pruning. Returns the stale files of ours."""
-    stale: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(old):
-        rel_dir = os.path.relpath(dirpath, old)
-        rel_dir = "" if rel_dir == "." else rel_dir + "/"
-        for d in list(dirnames):
-            if os.path.islink(f"{dirpath}/{d}"):  # a link to a directory: carried as a link
-                dirnames.remove(d)
-                filenames.append(d)
-            else:
-                os.makedirs(f"{new}/{rel_dir}{d}", exist_ok=True)
-        for f in filenames:
-            rel = rel_dir + f
-            if rel in produced:
-                continue
-            ours = _carries_marker(f"{old}/{rel}")
-            if ours:
-                stale.append(rel)
-            if not (ours and prune) and not _link(f"{old}/{rel}", f"{new}/{rel}"):
-                shutil.copy2(f"{old}/{rel}", f"{new}/{rel}", follow_symlinks=False)
-    if prune:  # directories that held only stale files go too
-        for dirpath, _dirs, _files in os.walk(new, topdown=False):
-            if dirpath != new and not os.listdir(dirpath):
-                os.rmdir(dirpath)
-    return sorted(stale)
-
-
-def _carries_marker(path: str) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            return _MARKER in fh.read(4096)
-    except OSError:
-        return False
+    if old is None:
+        return True
+    report.pruned = prune
+    if not (_CHANGED and _CHANGED.value):  # no file differs (see writer.py)  # the old tree stays unless stale files are to go
+        report.stale = carry_over(old, None, produced, prune)
+        if not (prune and report.stale):
+            return False
+    writer.materialize()
+    writer.link_old(held)
+    report.stale = carry_over(old, new, produced, prune)
+    return True
