@@ -20,6 +20,7 @@ not ours and are always carried over.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import logging
 import multiprocessing
@@ -181,6 +182,36 @@ def _parts(paths: Sequence[str], new: str, old: str | None, workers: int) -> Ite
         yield _render_in_chunks(p, new, old, workers)
 
 
+def _link_chunk(rels: list[str], new: str, old: str) -> None:
+    Writer(new, old).link_old(rels)
+
+
+def _link_held(held: list[str], new: str, old: str, workers: int) -> None:
+    """Link the files that workers held back (unchanged, found before the first change)
+    into the new tree; across the workers when there are many."""
+    if workers <= 1 or len(held) < 2 * CHUNK_MIN:
+        _link_chunk(held, new, old)
+        return
+    size = -(-len(held) // (2 * workers))  # slices in the order rendered: mostly whole folders each
+    chunks = [held[i:i + size] for i in range(0, len(held), size)]
+    with _pool(workers) as pool:
+        list(pool.map(_link_chunk, chunks, [new] * len(chunks), [old] * len(chunks)))
+
+
+def _remove_tree(path: str, workers: int) -> None:
+    """Remove the old tree once it is out of the output's place; its top directories are
+    shared out among the workers when there are several (removing a directory costs the
+    kernel as much as making one)."""
+    try:
+        tops = [e.path for e in os.scandir(path) if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        tops = []
+    if workers > 1 and len(tops) > 1:
+        with _pool(workers) as pool:
+            list(pool.map(functools.partial(shutil.rmtree, ignore_errors=True), tops))
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def default_workers() -> int:
     """Worker processes worth starting: one per core."""
     return len(os.sched_getaffinity(0))
@@ -204,10 +235,12 @@ def render_files(paths: Sequence[str | Path], out: Path, *, workers: int | None 
     try:
         if _fill(names, new, old, workers or default_workers(), prune_stale, report):
             try:
-                swap_in(new, root)
+                gone = swap_in(new, root)
             except OSError as e:  # e.g. OUT is a mount point: it cannot be renamed
                 raise OutputError(f"cannot put the rendered tree in place of {out}: {e.strerror or e}",
                                   path=str(out)) from e
+            if gone is not None:
+                _remove_tree(gone, workers or default_workers())
         else:  # nothing changed: the old tree stays, the new one is still empty
             os.rmdir(new)
     except BaseException:
@@ -252,11 +285,11 @@ def _fill(paths: list[str], new: str, old: str | None, workers: int, prune: bool
     if old is None:
         return True
     report.pruned = prune
-    if not (_CHANGED and _CHANGED.value):  # no file differs (see writer.py)  # the old tree stays unless stale files are to go
+    if not (_CHANGED and _CHANGED.value):  # no file differs: the old tree stays unless stale files are to go
         report.stale = carry_over(old, None, produced, prune)
         if not (prune and report.stale):
             return False
     writer.materialize()
-    writer.link_old(held)
+    _link_held(held, new, old, workers)
     report.stale = carry_over(old, new, produced, prune)
     return True

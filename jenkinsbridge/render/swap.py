@@ -4,8 +4,8 @@ tree in the output's place.
 A render builds ``.OUT.jb-new-PID`` beside OUT. On Linux it and OUT trade places in one
 step (fsutil.exchange: renameat2 with RENAME_EXCHANGE), so a reader always finds OUT,
 old or new; where the system or the file system cannot, OUT goes aside as
-``.OUT.jb-old-PID`` and the new tree is renamed in, a moment without OUT. Then the old
-tree is removed. A render that was killed leaves these trees behind: the next render
+``.OUT.jb-old-PID`` and the new tree is renamed in, a moment without OUT. Then the caller
+removes the old tree. A render that was killed leaves these trees behind: the next render
 into the same OUT removes those whose process is gone (remove_leftovers).
 """
 
@@ -66,18 +66,18 @@ def _gone(pid: int) -> bool:
     return False
 
 
-def swap_in(new: str, root: str) -> None:
-    """Put the new tree in the output's place, then remove the old tree."""
+def swap_in(new: str, root: str) -> str | None:
+    """Put the new tree in the output's place. Returns where the old tree is now, for the
+    caller to remove (None: there was none)."""
     if not os.path.lexists(root):
         os.rename(new, root)
-        return
+        return None
     os.chmod(new, os.stat(root).st_mode & 0o7777)
     if exchange(new, root):  # `new` holds the old tree now
-        shutil.rmtree(new, ignore_errors=True)
-        return
+        return new
     if _empty_dir(root):  # rename replaces an empty directory in one step
         os.rename(new, root)
-        return
+        return None
     aside = temporary_tree(root, "old", os.getpid())
     os.rename(root, aside)
     try:
@@ -85,7 +85,7 @@ def swap_in(new: str, root: str) -> None:
     except BaseException:
         os.rename(aside, root)
         raise
-    shutil.rmtree(aside, ignore_errors=True)
+    return aside
 
 
 def _empty_dir(path: str) -> bool:

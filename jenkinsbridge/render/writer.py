@@ -137,30 +137,30 @@ def _same(path: str, data: bytes) -> bool:
 def carry_over(old: str, new: str | None, produced: set[str], prune: bool) -> list[str]:
     """One pass over the old tree: files no spec produced are linked into the new tree
     (none when ``new`` is None: the old tree stays), except stale files of ours when
-    pruning. Returns the stale files of ours."""
+    pruning; so are empty directories. A directory is made in the new tree only for what
+    it receives, so one that held only pruned files is gone. Returns the stale files of
+    ours."""
     stale: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(old):
-        rel_dir = os.path.relpath(dirpath, old)
-        rel_dir = "" if rel_dir == "." else rel_dir + "/"
-        for d in list(dirnames):
-            if os.path.islink(f"{dirpath}/{d}"):  # a link to a directory: carried as a link
-                dirnames.remove(d)
-                filenames.append(d)
-            elif new is not None:
-                os.makedirs(f"{new}/{rel_dir}{d}", exist_ok=True)
-        for f in filenames:
-            rel = rel_dir + f
+    writer = Writer(new, old) if new is not None else None
+    pending = [""]
+    while pending:
+        rel_dir = pending.pop()
+        with os.scandir(f"{old}/{rel_dir}" if rel_dir else old) as it:
+            entries = list(it)
+        if not entries and writer is not None and rel_dir:
+            writer._dir(rel_dir)
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            if entry.is_dir(follow_symlinks=False):  # a link to a directory is carried as a link
+                pending.append(rel)
+                continue
             if rel in produced:
                 continue
-            ours = _carries_marker(f"{old}/{rel}")
+            ours = _carries_marker(entry.path)
             if ours:
                 stale.append(rel)
-            if new is not None and not (ours and prune) and not link(f"{old}/{rel}", f"{new}/{rel}"):
-                shutil.copy2(f"{old}/{rel}", f"{new}/{rel}", follow_symlinks=False)
-    if prune and new is not None:  # directories that held only stale files go too
-        for dirpath, _dirs, _files in os.walk(new, topdown=False):
-            if dirpath != new and not os.listdir(dirpath):
-                os.rmdir(dirpath)
+            if writer is not None and not (ours and prune):
+                writer.link_old([rel])
     return sorted(stale)
 
 

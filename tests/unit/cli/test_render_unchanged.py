@@ -73,6 +73,7 @@ def test_one_changed_job_in_the_last_file_links_every_other_file(workers: str, t
     (tmp_path / "a").mkdir()
     _render(capsys, *_specs(tmp_path / "a", 4, 10), "-o", str(out), "--workers", workers)
     (out / "notes.txt").write_text("mine")
+    (out / "team-0/drafts/empty").mkdir(parents=True)  # not ours, empty: carried over as well
     before, root = _inodes(out), out.stat().st_ino
     (tmp_path / "b").mkdir()
     specs = _specs(tmp_path / "b", 4, 10, changed="job-3-9")
@@ -85,7 +86,7 @@ def test_one_changed_job_in_the_last_file_links_every_other_file(workers: str, t
         "team-0/sub/job-3-9/Jenkinsfile", "team-0/sub/job-3-9/config.xml"}
     assert len(kept) == 4 * 10 * 2 - 2 + 6 + 1 and all(after[rel] == before[rel] for rel in kept)
     _render(capsys, *specs, "-o", str(fresh), "--workers", "1")
-    assert _tree(out) == {**_tree(fresh), "notes.txt": b"mine"}
+    assert _tree(out) == {**_tree(fresh), "notes.txt": b"mine"} and (out / "team-0/drafts/empty").is_dir()
 
 
 def test_a_change_in_the_last_slice_of_one_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
