@@ -4,7 +4,6 @@ every other file is the old one, linked (render/writer.py)."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
